@@ -1,0 +1,1 @@
+"""rasa-sdk actions: every thing the bot does, usable in-process or by a Rasa server."""

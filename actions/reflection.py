@@ -1,0 +1,141 @@
+"""Reflection: ask a gesprekskaart question, keep the answer, deepen it once, read it back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import go, idle, role, say, services, user_id
+from bot.core import texts
+from bot.core.questions import choose_question
+from bot.core.replies import Button, bold
+from bot.storage import repo
+from bot.storage.crypto import EncryptionError
+
+DomainDict = dict[str, Any]
+
+
+class ActionAskQuestion(Action):
+    """One gesprekskaart question for the user's role, fitting the lesson when there is one."""
+
+    def name(self) -> str:
+        return "action_ask_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        uid = user_id(tracker)
+        lesson_id = tracker.get_slot("lesson_id")
+        now = svc.clock()
+        async with svc.sessions.begin() as session:
+            asked = await repo.asked_questions(session, uid)
+            recent = await repo.recent_lessons(session, uid, now - timedelta(days=14))
+            question = choose_question(
+                svc.knowledge,
+                role(tracker),
+                asked,  # type: ignore[arg-type]
+                lesson_id=lesson_id,
+                recent_lessons=recent,
+            )
+            await repo.record_question(session, uid, question.id, now)
+        source = tracker.get_slot("source") or "dialogue"
+        intro = (
+            texts.REFLECT_INTRO
+            if lesson_id
+            else texts.DAILY_INTRO
+            if source == "daily"
+            else texts.REFLECT_INTRO_FREE
+        )
+        prompt = question.text
+        if question.audience == "manager" and question.addressed_to == "professional":
+            prompt = f"{question.text}\n(Een vraag om aan je team te stellen.)"
+        say(
+            dispatcher,
+            f"{intro}\n{bold(prompt)}\n\n{texts.REFLECT_HINT}",
+            [[Button(texts.SKIP, "skip")]],
+        )
+        return go(
+            "await_reflection",
+            question_id=question.id,
+            prompt=question.text,
+            lesson_id=lesson_id,
+            source=source,
+        )
+
+
+class ActionStoreReflection(Action):
+    """Keep the user's answer (already checked for client data) and offer one follow-up."""
+
+    def name(self) -> str:
+        return "action_store_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        text = tracker.get_slot("pending_text") or tracker.latest_message.get("text") or ""
+        if svc.settings.coach_env == "production" and not svc.cipher.enabled:
+            say(dispatcher, texts.ENCRYPTION_REQUIRED)
+            return idle()
+        parent = tracker.get_slot("reflection_id")
+        question_id = tracker.get_slot("question_id")
+        question = svc.knowledge.questions_by_id.get(question_id or "")
+        is_followup = tracker.get_slot("state") == "await_followup"
+        async with svc.sessions.begin() as session:
+            count = await repo.count_reflections(session, user_id(tracker))
+            reflection = await repo.add_reflection(
+                session,
+                svc.cipher,
+                user_id=user_id(tracker),
+                prompt=tracker.get_slot("prompt") or "",
+                text=text,
+                now=svc.clock(),
+                question_id=question_id,
+                lesson_id=tracker.get_slot("lesson_id"),
+                theme=question.theme if question else None,
+                parent_id=parent if is_followup else None,
+                source=tracker.get_slot("source") or "dialogue",
+            )
+        if is_followup:
+            say(dispatcher, texts.FOLLOWUP_STORED)
+            return idle()
+        cycle = texts.FOLLOWUPS_MANAGER if role(tracker) == "manager" else texts.FOLLOWUPS
+        _, followup = cycle[count % len(cycle)]
+        say(dispatcher, texts.STORED)
+        say(dispatcher, f"{texts.FOLLOWUP_INTRO}\n{bold(followup)}", [[Button(texts.SKIP, "skip")]])
+        return go("await_followup", reflection_id=reflection.id, prompt=followup, pending_text=None)
+
+
+class ActionListReflections(Action):
+    def name(self) -> str:
+        return "action_list_reflections"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        theme = tracker.get_slot("theme")
+        async with svc.sessions() as session:
+            rows = await repo.reflections_of(session, user_id(tracker), theme=theme, limit=5)
+            total = await repo.count_reflections(session, user_id(tracker))
+        if not rows:
+            say(dispatcher, texts.NO_REFLECTIONS)
+            return []
+        lines = [texts.REFLECTIONS_HEADER]
+        for row in rows:
+            try:
+                body = svc.cipher.decrypt(row.text)
+            except EncryptionError:
+                body = "(versleuteld; de sleutel ontbreekt)"
+            when = row.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
+            lines.append(f"\n{bold(when)} – {row.prompt}\n{body}")
+        if total > len(rows):
+            lines.append(f"\n({len(rows)} van {total}.) {texts.REFLECTIONS_MORE}")
+        themes = sorted({s.id for s in svc.knowledge.sections} & {r.theme for r in rows if r.theme})
+        buttons = [[Button(svc.knowledge.section_title(t), f"theme:{t}")] for t in themes]
+        say(dispatcher, "\n".join(lines), buttons if len(themes) > 1 and not theme else [])
+        return []

@@ -1,0 +1,1 @@
+"""Thin adapters between a channel (terminal, Telegram, Rasa) and the core."""

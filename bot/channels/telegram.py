@@ -1,0 +1,257 @@
+"""The Telegram channel: a python-telegram-bot 22 Application over the core."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, InputFile, Message, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram_format import CallbackSigner, keyboard, split_message
+from bot.core import texts
+from bot.core.coach import Coach
+from bot.core.replies import Incoming, Reply, UserRef
+from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS
+from bot.storage import repo
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+TYPING_AFTER = 0.4  # seconds before a "typing…" indicator is worth sending
+
+COMMANDS_NL = (
+    ("start", "Beginnen en je rol kiezen"),
+    ("help", "Wat kan de coach?"),
+    ("reflectie", "Een vraag om bij stil te staan"),
+    ("mijnreflecties", "Je reflecties teruglezen"),
+    ("dagelijks", "Je dagelijkse vraag instellen"),
+    ("onboarding", "10 werkdagen door de handreiking"),
+    ("export", "Al je gegevens downloaden"),
+    ("vergeet", "Al je gegevens wissen"),
+    ("privacy", "Wat de coach bewaart"),
+    ("annuleer", "Stoppen met wat nu loopt"),
+)
+NOT_TEXT = "Ik kan alleen tekst lezen. Typ je vraag of antwoord in woorden."
+EDITED = "Ik lees alleen nieuwe berichten. Stuur je aanpassing als nieuw bericht."
+GROUPS_ONLY_PRIVATE = (
+    "Ik werk alleen in een privégesprek, zodat je reflecties van jou blijven. "
+    "Ik bewaar niets uit groepen. Stuur me een direct bericht."
+)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """PTB's rate limiter (30 msg/s, RetryAfter honoured) that also retries network errors."""
+
+    def __init__(self, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.network_retries = network_retries
+        self.backoff = backoff
+
+    async def process_request(  # type: ignore[override]
+        self,
+        callback: Callable[..., Awaitable[Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        for attempt in range(self.network_retries + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (BadRequest, Forbidden, RetryAfter):
+                raise
+            except (NetworkError, TimedOut):
+                if attempt == self.network_retries:
+                    raise
+                await asyncio.sleep(self.backoff * 2**attempt)
+        raise AssertionError("unreachable")
+
+
+class TelegramChannel:
+    """Handlers that translate Telegram updates to core turns and replies back."""
+
+    def __init__(self, coach: Coach, signer: CallbackSigner) -> None:
+        self.coach = coach
+        self.signer = signer
+
+    # -- building -----------------------------------------------------------------------
+    def build(
+        self,
+        token: str,
+        base_url: str,
+        base_file_url: str,
+        updater: bool = True,
+        network_retries: int = 3,
+    ) -> Application:  # type: ignore[type-arg]
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(base_file_url)
+            .rate_limiter(RetryingRateLimiter(network_retries=network_retries, max_retries=3))
+            .concurrent_updates(64)
+            .post_init(self.post_init)
+        )
+        if not updater:
+            builder = builder.updater(None)
+        app = builder.build()
+        private = filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(~private & filters.UpdateType.MESSAGES, self.on_group))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, self.on_edited))
+        app.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
+        app.add_handler(MessageHandler(private & ~filters.TEXT, self.on_other))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+        """The Dutch command menu, so Telegram shows /privacy and the rest."""
+        commands = [BotCommand(name, description) for name, description in COMMANDS_NL]
+        await app.bot.set_my_commands(commands, language_code="nl")
+        await app.bot.set_my_commands(commands)
+
+    # -- incoming -------------------------------------------------------------------------
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hands a text message (commands included) to the core."""
+        message = update.effective_message
+        if message is None or update.effective_user is None:
+            return
+        MESSAGES.labels(CHANNEL, "text").inc()
+        await self._turn(update, context, Incoming(text=message.text or ""))
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answers every button press; acts only on data signed for this user."""
+        query = update.callback_query
+        if query is None:
+            return
+        action = self.signer.verify(query.from_user.id, query.data or "")
+        if action is None:
+            MESSAGES.labels(CHANNEL, "forged_callback").inc()
+            await query.answer("Deze knop is niet (meer) geldig.")
+            return
+        await query.answer()
+        MESSAGES.labels(CHANNEL, "button").inc()
+        if query.message is not None and isinstance(query.message, Message):
+            with contextlib.suppress(BadRequest):
+                await query.message.edit_reply_markup(reply_markup=None)
+        await self._turn(update, context, Incoming(action=action))
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, voice notes, stickers, locations, documents: text only, kindly."""
+        MESSAGES.labels(CHANNEL, "not_text").inc()
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(NOT_TEXT)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        MESSAGES.labels(CHANNEL, "edited").inc()
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, EDITED)
+
+    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains that the bot works in private chats only; keeps nothing."""
+        MESSAGES.labels(CHANNEL, "group").inc()
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None or chat.type == ChatType.CHANNEL:
+            return
+        text = message.text or ""
+        bot_name = context.bot.username or ""
+        addressed = text.startswith("/") or (bot_name and f"@{bot_name}" in text)
+        if addressed or message.new_chat_members:
+            await message.reply_text(GROUPS_ONLY_PRIVATE)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs with context (never message text) and tells the user something went wrong."""
+        ERRORS.labels("telegram").inc()
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error(
+            "error while handling an update", exc_info=context.error, extra={"update_id": update_id}
+        )
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(Exception):
+                await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+
+    # -- the turn -------------------------------------------------------------------------
+    async def _turn(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming
+    ) -> None:
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None:
+            return
+        if not await self._first_time(update.update_id):
+            return
+        typing = asyncio.create_task(self._typing_later(context, chat.id))
+        started = time.perf_counter()
+        try:
+            replies = await self.coach.handle(UserRef(CHANNEL, str(user.id)), incoming)
+        finally:
+            typing.cancel()
+            TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
+        await self.send(context, chat.id, user.id, replies)
+
+    async def _first_time(self, update_id: int) -> bool:
+        """True once per update id: Telegram may deliver an update again."""
+        async with self.coach.services.sessions.begin() as session:
+            return await repo.claim_update(session, update_id, self.coach.services.clock())
+
+    async def _typing_later(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        with contextlib.suppress(Exception):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def send(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, replies: list[Reply]
+    ) -> None:
+        try:
+            await send_replies(context.bot, chat_id, user_id, replies, self.signer)
+        except Forbidden:
+            await self.mark_blocked(str(user_id))
+
+    async def mark_blocked(self, channel_user_id: str) -> None:
+        async with self.coach.services.sessions.begin() as session:
+            await repo.mark_blocked(session, CHANNEL, channel_user_id, self.coach.services.clock())
+
+
+async def send_replies(
+    bot: Any, chat_id: int, user_id: int, replies: list[Reply], signer: CallbackSigner
+) -> None:
+    """Send core replies: HTML-escaped, split under 4,096 characters, buttons on the last part."""
+    for reply in replies:
+        markup = keyboard(reply.buttons, user_id, signer)
+        if reply.document is not None:
+            await bot.send_document(
+                chat_id,
+                InputFile(reply.document.content, filename=reply.document.filename),
+                caption=split_message(reply.text, 1024)[0] if reply.text else None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            continue
+        parts = split_message(reply.text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                disable_web_page_preview=True,
+            )

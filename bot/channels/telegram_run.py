@@ -1,0 +1,182 @@
+"""Running the Telegram channel: long polling, or a webhook server with /healthz and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_format import CallbackSigner
+from bot.core.coach import Coach
+from bot.metrics import MESSAGES
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def signer_for(settings: Settings) -> CallbackSigner:
+    token = settings.require_telegram_token()
+    return CallbackSigner(settings.telegram_webhook_secret or f"callbacks:{token}")
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram echoes in every webhook call (derived from the token if unset)."""
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    token = settings.require_telegram_token()
+    return hmac.new(token.encode(), b"webhook", hashlib.sha256).hexdigest()[:48]
+
+
+def build_application(
+    settings: Settings, coach: Coach, updater: bool = True, network_retries: int = 3
+) -> tuple[TelegramChannel, Application]:  # type: ignore[type-arg]
+    channel = TelegramChannel(coach, signer_for(settings))
+    app = channel.build(
+        settings.require_telegram_token(),
+        settings.telegram_api_base_url,
+        settings.telegram_api_file_url,
+        updater=updater,
+        network_retries=network_retries,
+    )
+    return channel, app
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on the main thread
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+@asynccontextmanager
+async def polling(
+    settings: Settings, coach: Coach, poll_interval: float = 0.0, timeout: int = 10
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The Application started with long polling; stopped (in-flight updates finished) on exit."""
+    _, app = build_application(settings, coach)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=poll_interval, timeout=timeout)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+def webhook_app(
+    settings: Settings,
+    app: Application,
+    path: str = "/telegram",  # type: ignore[type-arg]
+    ready: Callable[[], bool] = lambda: True,
+) -> web.Application:
+    """An aiohttp app: Telegram POSTs to `path` with the secret header; /healthz and /metrics."""
+    secret = webhook_secret(settings)
+
+    async def telegram_update(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given, secret):
+            MESSAGES.labels("telegram", "refused_webhook").inc()
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        await app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": ready()}, status=200 if ready() else 503)
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    server = web.Application(client_max_size=1 << 20)
+    server.router.add_post(path, telegram_update)
+    server.router.add_get("/healthz", healthz)
+    server.router.add_get("/metrics", metrics)
+    return server
+
+
+@asynccontextmanager
+async def webhook(
+    settings: Settings, coach: Coach, host: str, port: int, path: str, public_url: str | None
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The Application fed by our webhook server; registers the webhook when given a URL."""
+    _, app = build_application(settings, coach, updater=False)
+    async with app:
+        await app.start()
+        if public_url:
+            await app.bot.set_webhook(
+                public_url.rstrip("/") + path,
+                secret_token=webhook_secret(settings),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        runner = web.AppRunner(webhook_app(settings, app, path, ready=lambda: app.running))
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        try:
+            yield app
+        finally:
+            await runner.cleanup()  # stop taking updates, then finish the queued ones
+            await app.stop()
+
+
+async def run_telegram(
+    settings: Settings, webhook_url: str | None, host: str, port: int, path: str, use_webhook: bool
+) -> None:
+    from bot.scheduler import prompt_loop
+    from bot.wiring import coach_for
+
+    settings.require_telegram_token()
+    async with coach_for(settings) as coach:
+        stop = _stop_event()
+        runner: Any = (
+            webhook(settings, coach, host, port, path, webhook_url)
+            if use_webhook
+            else polling(settings, coach)
+        )
+        async with runner as app:
+            ticker = asyncio.create_task(prompt_loop(coach, app.bot, stop))
+            log.info("telegram channel running (%s)", "webhook" if use_webhook else "polling")
+            await stop.wait()
+            await ticker
+
+
+async def dispatch_once(settings: Settings) -> int:
+    """`coach prompts dispatch --once`: one pass of the dispatcher with a Telegram bot."""
+    from telegram.ext import ExtBot
+
+    from bot.channels.telegram import RetryingRateLimiter
+    from bot.scheduler import PromptDispatcher, telegram_sender
+    from bot.wiring import coach_for
+
+    async with coach_for(settings) as coach:
+        bot: ExtBot[None] = ExtBot(
+            settings.require_telegram_token(),
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_api_file_url,
+            rate_limiter=RetryingRateLimiter(max_retries=3),
+        )
+        async with bot:
+            dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(settings)))
+            return await dispatcher.run_once()

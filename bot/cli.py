@@ -1,0 +1,270 @@
+"""The `coach` command: a thin click layer over the core; core errors become clear messages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _knowledge(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.knowledge import KnowledgeError, load_knowledge
+
+    try:
+        return load_knowledge(settings.coach_knowledge_dir)
+    except KnowledgeError as exc:
+        raise click.ClickException(f"knowledge: {exc}") from exc
+
+
+def _nlu(settings: Settings, knowledge: Any):  # type: ignore[no-untyped-def]
+    from bot.nlu.data import TrainingDataError
+    from bot.wiring import build_nlu
+
+    try:
+        return build_nlu(settings, knowledge)
+    except TrainingDataError as exc:
+        raise click.ClickException(f"training data: {exc}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log at debug level.")
+def main(verbose: bool) -> None:
+    """Coach for professionals who guide statushouders into work."""
+    from bot.logs import setup_logging
+
+    setup_logging(logging.DEBUG if verbose else logging.WARNING)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+def ask(question: str, as_json: bool) -> None:
+    """Answer one question (or, with '-' and --json, one per stdin line); no user state."""
+    settings = _settings()
+    knowledge = _knowledge(settings)
+    nlu = _nlu(settings, knowledge)
+    if question == "-":
+        batch: list[str] = []
+        for line in sys.stdin:
+            batch.append(line.rstrip("\n"))
+            if len(batch) >= 256:
+                _emit(nlu, knowledge, batch, as_json)
+                batch = []
+        _emit(nlu, knowledge, batch, as_json)
+        return
+    _emit(nlu, knowledge, [question], as_json)
+
+
+def _emit(nlu: Any, knowledge: Any, lines: list[str], as_json: bool) -> None:
+    from bot.core.quick import quick_answer
+
+    if not lines:
+        return
+    for text, parse in zip(lines, nlu.parse_many(lines), strict=True):
+        answer = quick_answer(knowledge, text, parse)
+        if as_json:
+            click.echo(json.dumps(answer, ensure_ascii=False))
+        else:
+            click.echo(answer["reply"])
+            click.echo()
+    sys.stdout.flush()
+
+
+@main.command(name="eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--errors", is_flag=True, help="List every miss.")
+def eval_(path: Path, as_json: bool, errors: bool) -> None:
+    """Accuracy report on a labelled JSONL file."""
+    from bot.nlu.evaluate import EvalFileError, evaluate, format_report, read_eval_file
+
+    settings = _settings()
+    knowledge = _knowledge(settings)
+    try:
+        cases = read_eval_file(path, knowledge)
+    except EvalFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = evaluate(_nlu(settings, knowledge), knowledge, cases)
+    click.echo(
+        json.dumps(report, ensure_ascii=False, indent=2)
+        if as_json
+        else format_report(report, errors)
+    )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+def knowledge(as_json: bool) -> None:
+    """The knowledge base: every titled item and every gesprekskaart question."""
+    settings = _settings()
+    kb = _knowledge(settings)
+    if as_json:
+        click.echo(json.dumps(kb.to_json(), ensure_ascii=False, indent=2))
+        return
+    for section in sorted(kb.sections, key=lambda s: s.order):
+        items = [i for i in kb.items if i.section == section.id]
+        cards = [c for c in kb.cards if c.theme == section.id]
+        if not items and not cards:
+            continue
+        click.echo(click.style(section.title.upper(), bold=True))
+        for item in items:
+            click.echo(f"  [{item.id}] {item.title}")
+        for card in cards:
+            click.echo(f"  Gesprekskaart ({card.audience}): {card.title}")
+            for q in card.questions:
+                click.echo(f"    - {q.text}")
+        click.echo()
+
+
+@main.command()
+def train() -> None:
+    """Train the NLU from nlu_data/ into the model folder."""
+    from bot.nlu.data import TrainingDataError
+    from bot.nlu.engine import train as train_model
+
+    settings = _settings()
+    kb = _knowledge(settings)
+    try:
+        meta = train_model(
+            kb, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
+        )
+    except TrainingDataError as exc:
+        raise click.ClickException(f"training data: {exc}") from exc
+    click.echo(
+        f"trained {meta['labels']} labels on {meta['examples']} examples "
+        f"in {meta['seconds']} s -> {settings.model_dir}"
+    )
+
+
+@main.command()
+@click.option(
+    "--user",
+    "user_id",
+    default="local",
+    show_default=True,
+    help="Who you are in the shell; each id has its own reflections.",
+)
+def shell(user_id: str) -> None:
+    """Chat in the terminal with the full dialogue and storage."""
+    from bot.channels.shell import run_shell
+
+    settings = _settings()
+    asyncio.run(run_shell(settings, user_id))
+
+
+@main.command()
+@click.option("--webhook", "use_webhook", is_flag=True, help="Serve a webhook instead of polling.")
+@click.option(
+    "--webhook-url",
+    envvar="TELEGRAM_WEBHOOK_URL",
+    default=None,
+    help="Public base URL to register with Telegram (webhook mode).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Webhook server address.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Webhook server port.")
+@click.option("--path", default="/telegram", show_default=True, help="Webhook path.")
+def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, path: str) -> None:
+    """Run the Telegram bot (long polling, or --webhook), with the daily prompts."""
+    from bot.channels.telegram_run import run_telegram
+
+    settings = _settings()
+    try:
+        settings.require_telegram_token()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    asyncio.run(run_telegram(settings, webhook_url, host, port, path, use_webhook))
+
+
+@main.command(name="actions")
+@click.option("--port", default=5055, show_default=True, type=int)
+@click.option("--host", default="0.0.0.0", show_default=True)
+def actions_server(port: int, host: str) -> None:
+    """Serve the rasa-sdk actions for a Rasa deployment (/webhook, /health, /actions)."""
+    from bot.channels.action_server import serve
+
+    serve(_settings(), host, port)
+
+
+@main.group()
+def prompts() -> None:
+    """Daily reflection prompts."""
+
+
+@prompts.command(name="dispatch")
+@click.option("--once", is_flag=True, required=True, help="One pass: send what is due, then exit.")
+def prompts_dispatch(once: bool) -> None:
+    """Send the prompts that are due (for cron-style deployments)."""
+    from bot.channels.telegram_run import dispatch_once
+
+    settings = _settings()
+    try:
+        settings.require_telegram_token()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sent = asyncio.run(dispatch_once(settings))
+    click.echo(f"sent {sent} prompts")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply migrations."""
+    from bot.storage.db import make_engine
+    from bot.storage.db import upgrade as run_upgrade
+
+    settings = _settings()
+
+    async def _go() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await run_upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_go())
+    click.echo("database is up to date")
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys for reflection texts."""
+
+
+@keys.command(name="new")
+def keys_new() -> None:
+    """Print a new key for COACH_ENCRYPTION_KEY."""
+    from bot.storage.crypto import TextCipher
+
+    click.echo(TextCipher.new_key())
+
+
+@keys.command(name="rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every reflection with the first key in COACH_ENCRYPTION_KEY."""
+    from bot.storage.maintenance import rotate_keys
+
+    settings = _settings()
+    count = asyncio.run(rotate_keys(settings))
+    click.echo(f"re-encrypted {count} reflections")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

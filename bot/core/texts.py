@@ -1,0 +1,142 @@
+"""The bot's own Dutch wording (B1, short). The guide's content lives in knowledge/."""
+
+from __future__ import annotations
+
+WELCOME = (
+    "Welkom! Ik ben je coach bij het begeleiden van statushouders naar werk.\n"
+    "• Stel een vraag, dan antwoord ik uit de handreiking ‘Nieuw op de arbeidsmarkt’ (2021).\n"
+    "• Daarna stel ik je een vraag om even bij stil te staan. "
+    "Je antwoord bewaar ik alleen voor jou.\n"
+    "• Wat ik bewaar en hoe je het wist: /privacy"
+)
+ASK_ROLE = "Wat is je rol?"
+ROLE_PROFESSIONAL = "Klantmanager / begeleider"
+ROLE_MANAGER = "Leidinggevende / beleidsmaker"
+ROLE_SET = {
+    "professional": "Fijn, je krijgt de vragen voor uitvoerende professionals.",
+    "manager": "Fijn, je krijgt de vragen voor leidinggevenden en beleidsmakers.",
+}
+ASK_NEW = "Ben je nieuw in dit werk met statushouders?"
+YES = "Ja"
+NO = "Nee"
+NEW_YES = (
+    "Welkom in het vak! Ik heb een programma van 10 werkdagen door de handreiking. "
+    "Elke dag een korte uitleg en één vraag. Start met /onboarding."
+)
+NEW_NO = "Top. Stel gerust je eerste vraag, bijvoorbeeld: ‘hoe bespreek ik discriminatie?’"
+
+HELP = (
+    "Dit kan ik voor je doen:\n"
+    "• Een vraag beantwoorden uit de handreiking. Typ gewoon je vraag of situatie.\n"
+    "• /reflectie – een vraag om even bij stil te staan\n"
+    "• /mijnreflecties – je eerdere reflecties teruglezen\n"
+    "• /dagelijks – elke dag een reflectievraag op een tijd die jij kiest\n"
+    "• /onboarding – 10 dagen door de handreiking, als je nieuw bent\n"
+    "• /export – al je gegevens downloaden\n"
+    "• /vergeet – al je gegevens wissen\n"
+    "• /privacy – wat ik bewaar\n"
+    "• stop of /annuleer – altijd uit een gesprek stappen"
+)
+GREET = "Hoi! Waar kan ik je mee helpen? Typ een vraag of situatie, of kijk bij /help."
+GOODBYE = "Tot ziens! Succes met je gesprekken."
+THANKS = "Graag gedaan! Je kunt altijd een nieuwe vraag stellen."
+
+SOURCE = "Bron: handreiking ‘Nieuw op de arbeidsmarkt’ (2021) – {section}"
+READ_MORE = "Lees meer"
+NOT_IN_GUIDE = (
+    "Dat staat niet in de handreiking ‘Nieuw op de arbeidsmarkt’, dus daar kan ik je niet goed "
+    "mee helpen. Ik weet veel over de stappen naar werk, gezondheid, de manier van begeleiden "
+    "en de organisatie eromheen. Typ /help voor wat ik kan."
+)
+MAYBE = "Misschien helpt een van deze onderwerpen:"
+DID_YOU_MEAN = "Bedoel je…?"
+SOMETHING_ELSE = "Iets anders"
+REPHRASE = (
+    "Oké. Probeer je vraag eens anders te stellen, bijvoorbeeld met een situatie uit je werk."
+)
+
+REFLECT_INTRO = "Wil je hier even bij stilstaan?"
+REFLECT_INTRO_FREE = "Een vraag om even bij stil te staan:"
+DAILY_INTRO = "Je vraag van vandaag:"
+REFLECT_HINT = "Typ je antwoord. Het blijft alleen van jou."
+SKIP = "Sla over"
+SKIPPED = "Prima, we slaan deze over."
+STORED = "Bewaard. Je leest het terug met /mijnreflecties."
+FOLLOWUP_INTRO = "Nog één stap verder, als je wilt:"
+FOLLOWUP_STORED = "Bewaard. Mooi dat je hier zo bij stilstaat."
+NOTHING_PENDING = "Er staat niets open. Stel gerust een vraag."
+
+QUESTION_OR_REFLECTION = "Is dit je antwoord op de vraag, of een nieuwe vraag?"
+AS_REFLECTION = "Bewaar als antwoord"
+AS_QUESTION = "Het is een nieuwe vraag"
+
+CANCELLED = "Oké, gestopt. Stel gerust een nieuwe vraag."
+CANCELLED_NOTHING = "Er liep niets. Stel gerust een vraag."
+
+NO_REFLECTIONS = "Je hebt nog geen reflecties. Typ /reflectie voor een vraag."
+REFLECTIONS_HEADER = "Je laatste reflecties:"
+REFLECTIONS_MORE = "Alles bij elkaar krijg je met /export."
+THEMES = "Kies een thema:"
+
+EXPORT_READY = "Hier zijn al je gegevens: een leesbaar bestand en een JSON-bestand."
+DELETE_CONFIRM = (
+    "Weet je het zeker? Ik wis dan al je reflecties, instellingen en voortgang. Dit kan niet terug."
+)
+DELETE_YES = "Ja, wis alles"
+DELETE_NO = "Nee, bewaar"
+DELETED = "Alles is gewist. Als je me weer een bericht stuurt, begin je opnieuw."
+DELETE_KEPT = "Niets gewist. Je gegevens blijven bewaard."
+
+EMPTY = "Ik zie geen tekst. Typ je vraag in een paar woorden, bijvoorbeeld ‘klant heeft schulden’."
+NO_WORDS = (
+    "Ik kan alleen tekst lezen. Typ je vraag in woorden, bijvoorbeeld ‘klant heeft schulden’."
+)
+NOT_DUTCH = (
+    "Ik begrijp alleen Nederlands. Typ je vraag in het Nederlands, bijvoorbeeld "
+    "‘hoe bespreek ik discriminatie?’"
+)
+TOO_LONG = "Je bericht is erg lang. Ik lees de eerste {n} tekens."
+ERROR = "Er ging iets mis aan mijn kant. Probeer het zo nog eens; er is niets verloren gegaan."
+ENCRYPTION_REQUIRED = (
+    "Ik kan je reflectie nu niet veilig bewaren: de versleuteling is niet ingesteld. "
+    "Ik heb niets opgeslagen. Meld dit aan de beheerder."
+)
+
+CLIENT_DATA_FOUND = (
+    "Let op: je tekst lijkt {kinds} te bevatten. Gegevens van klanten bewaar ik liever niet."
+)
+STORE_REDACTED = "Bewaar zonder die gegevens"
+REWRITE = "Ik schrijf het opnieuw"
+REWRITE_ASK = "Prima. Typ je antwoord opnieuw, zonder namen of nummers van klanten."
+REDACTED_STORED = "Bewaard, zonder die gegevens."
+
+PRIVACY = (
+    "Wat ik bewaar:\n"
+    "• je rol, tijdzone en instellingen (zoals je dagelijkse tijd);\n"
+    "• je reflecties, versleuteld, met de vraag waarbij ze horen;\n"
+    "• welke vragen en onderwerpen je kreeg, zodat ik niet herhaal.\n"
+    "Alleen jij ziet je reflecties. Ik bewaar geen BSN of andere gegevens van klanten: "
+    "ik waarschuw als ik die zie. Reflecties worden na {days} dagen automatisch gewist.\n"
+    "Telegram-chats zijn niet end-to-end versleuteld.\n"
+    "/export geeft al je gegevens, /vergeet wist alles."
+)
+
+EMERGENCY = (
+    "Wat je schrijft klinkt ernstig. Is er direct gevaar? Bel 112. "
+    "Denkt iemand aan zelfdoding? Bel 113 (0800-0113, gratis) of chat via 113.nl. "
+    "Je kunt ook de huisarts of huisartsenpost bellen."
+)
+SLOW_DOWN = "Je stuurt veel berichten kort na elkaar. Wacht even; ik lees alles, maar rustig aan."
+
+# Korthagen's ALACT reflection cycle: one deepening question per phase after the first.
+FOLLOWUPS = (
+    ("terugblikken", "Wat gebeurde er precies? Wat deed jij, en wat deed de ander?"),
+    ("gevoel", "Wat dacht en voelde je op dat moment? En wat denk je dat de statushouder voelde?"),
+    ("kern", "Wat is voor jou de kern hiervan? Wat maakt dit belangrijk?"),
+    ("alternatief", "Wat wil je de volgende keer anders doen of uitproberen?"),
+)
+FOLLOWUPS_MANAGER = (
+    ("terugblikken", "Hoe ziet dit er nu in de praktijk uit bij jullie?"),
+    ("kern", "Wat is voor jou de kern hiervan voor je team of beleid?"),
+    ("alternatief", "Welke eerste stap wil je zetten, en met wie bespreek je die?"),
+)

@@ -1,0 +1,256 @@
+"""Train, load and query the NLU: one spaCy pipeline in a model folder.
+
+`NLU.parse` turns one message into a `Parse`: the intent (a meta intent, `ask_lesson`,
+`about_guide` or `out_of_scope`), a confidence, and for lesson questions the ranked items
+of the guide. The classifier's label probabilities are blended with retrieval over the
+guide's own text, so a question worded like the guide lands even when the training data
+never saw it, and a situation worded like the training data lands even when it shares no
+word with the guide.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.knowledge import Knowledge
+from bot.nlu import component as _component  # registers the spaCy factory
+from bot.nlu.data import fingerprint, load_training_data
+from bot.nlu.text import MAX_NLU_CHARS, clean
+
+log = logging.getLogger(__name__)
+
+FEATURE_VERSION = "coach-nlu-1"
+LESSON = "ask_lesson"
+ABOUT = "about_guide"
+OUT_OF_SCOPE = "out_of_scope"
+META_INTENTS = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "help",
+    "start_reflection",
+    "daily_prompt_settings",
+    "my_reflections",
+    "export_my_data",
+    "delete_my_data",
+    "start_onboarding",
+    "privacy_info",
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision settings, chosen with `bench/nlu_tuning.py` on the training data's folds."""
+
+    retrieval_weight: float = 0.35  # weight of similarity to the guide's text
+    reject_below: float = 0.30  # a lesson score below this is "not in the guide"
+    retrieval_rescue: float = 0.45  # similarity that overrides an out-of-scope guess
+    ambiguous_ratio: float = 0.75  # second candidate within this share of the first...
+    confident_above: float = 0.65  # ...unless the first is at least this sure
+    meta_below: float = 0.40  # a meta intent below this is not trusted
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Parse:
+    text: str
+    intent: str
+    confidence: float
+    lesson: str | None = None
+    topic: str | None = None
+    alternatives: tuple[Candidate, ...] = field(default=())
+    ambiguous: bool = False
+
+
+class NLU:
+    """The trained pipeline plus the decision rules on top of it."""
+
+    def __init__(self, nlp: Language, thresholds: Thresholds = Thresholds()) -> None:
+        self.nlp = nlp
+        self.thresholds = thresholds
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @classmethod
+    def load_or_train(
+        cls, knowledge: Knowledge, data_dir: Path, model_dir: Path, knowledge_dir: Path
+    ) -> NLU:
+        """Load the model folder; train first when it is missing or older than the data."""
+        expected = fingerprint(data_dir, knowledge_dir, extra=FEATURE_VERSION)
+        meta = _read_meta(model_dir)
+        if meta is None or meta.get("fingerprint") != expected:
+            log.info("NLU model missing or stale; training into %s", model_dir)
+            train(knowledge, data_dir, model_dir, knowledge_dir)
+        return cls(spacy.load(model_dir / "pipeline"))
+
+    # -- querying -----------------------------------------------------------------------
+    def parse(self, text: str) -> Parse:
+        return self.parse_many([text])[0]
+
+    def parse_many(self, texts: Sequence[str]) -> list[Parse]:
+        cleaned = [clean(t)[:MAX_NLU_CHARS] for t in texts]
+        docs = self.nlp.pipe(cleaned, batch_size=256)
+        return [self._decide(text, doc) for text, doc in zip(cleaned, docs, strict=True)]
+
+    def _decide(self, text: str, doc: Doc) -> Parse:
+        t = self.thresholds
+        cats: dict[str, float] = doc.cats
+        sims: dict[str, float] = doc._.item_scores or {}
+        lesson_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(LESSON + "/")}
+        topic_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(ABOUT + "/")}
+        groups = {
+            LESSON: sum(lesson_p.values()),
+            ABOUT: sum(topic_p.values()),
+            OUT_OF_SCOPE: cats.get(OUT_OF_SCOPE, 0.0),
+        }
+        groups.update({m: cats.get(m, 0.0) for m in META_INTENTS})
+
+        combined = {
+            item: (1 - t.retrieval_weight) * lesson_p.get(item, 0.0) + t.retrieval_weight * sim
+            for item, sim in sims.items()
+        }
+        ranked = sorted(combined.items(), key=lambda kv: kv[1], reverse=True)
+        alternatives = tuple(Candidate(i, round(s, 4)) for i, s in ranked[:3])
+        best_sim = max(sims.values(), default=0.0)
+
+        winner = max(groups, key=lambda g: groups[g])
+        if winner in META_INTENTS and groups[winner] < t.meta_below:
+            winner = LESSON if groups[LESSON] >= groups[OUT_OF_SCOPE] else OUT_OF_SCOPE
+        if winner == OUT_OF_SCOPE and best_sim >= t.retrieval_rescue:
+            winner = LESSON
+
+        if winner == ABOUT:
+            topic = max(topic_p, key=lambda k: topic_p[k])
+            return Parse(
+                text, ABOUT, round(groups[ABOUT], 4), topic=topic, alternatives=alternatives
+            )
+        if winner == LESSON and ranked:
+            top_id, top = ranked[0]
+            score = top
+            if score < t.reject_below:
+                return Parse(text, OUT_OF_SCOPE, round(1 - score, 4), alternatives=alternatives)
+            second = ranked[1][1] if len(ranked) > 1 else 0.0
+            ambiguous = second >= t.ambiguous_ratio * top and score < t.confident_above
+            return Parse(
+                text,
+                LESSON,
+                round(score, 4),
+                lesson=top_id,
+                alternatives=alternatives,
+                ambiguous=ambiguous,
+            )
+        if winner == OUT_OF_SCOPE:
+            return Parse(
+                text, OUT_OF_SCOPE, round(groups[OUT_OF_SCOPE], 4), alternatives=alternatives
+            )
+        return Parse(text, winner, round(groups[winner], 4), alternatives=alternatives)
+
+
+def item_documents(knowledge: Knowledge) -> dict[str, str]:
+    """What retrieval matches against: each item's title, summary, text and keywords."""
+    return {
+        item.id: " . ".join(
+            [
+                item.title,
+                item.summary,
+                item.text,
+                " . ".join(item.keywords),
+                knowledge.section_title(item.section),
+            ]
+        )
+        for item in knowledge.items
+    }
+
+
+def blank_pipeline() -> Language:
+    """spaCy's blank Dutch pipeline with the lookup lemmatizer (tables from spacy-lookups-data)."""
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def train(
+    knowledge: Knowledge,
+    data_dir: Path,
+    model_dir: Path,
+    knowledge_dir: Path,
+    examples: Iterable[tuple[str, str]] | None = None,
+) -> dict[str, object]:
+    """Train the pipeline from nlu_data/ and write it atomically into model_dir."""
+    started = time.perf_counter()
+    data = load_training_data(data_dir)
+    pairs = list(examples) if examples is not None else data.examples
+    _check_labels(knowledge, data.labels)
+    nlp = build(knowledge, pairs, data.synonyms)
+    model_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
+    nlp.to_disk(staging / "pipeline")
+    meta = {
+        "fingerprint": fingerprint(data_dir, knowledge_dir, extra=FEATURE_VERSION),
+        "examples": len(pairs),
+        "labels": len({label for _, label in pairs}),
+        "seconds": round(time.perf_counter() - started, 2),
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "thresholds": asdict(Thresholds()),
+    }
+    (staging / "meta.json").write_text(json.dumps(meta, indent=2))
+    old = model_dir.with_name(model_dir.name + f".old-{os.getpid()}")
+    if model_dir.exists():
+        model_dir.rename(old)
+    staging.rename(model_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return meta
+
+
+def build(
+    knowledge: Knowledge, pairs: Sequence[tuple[str, str]], synonyms: dict[str, str]
+) -> Language:
+    """A trained pipeline in memory (used by `train` and by cross-validation)."""
+    nlp = blank_pipeline()
+    docs = list(nlp.pipe(clean(text) for text, _ in pairs))
+    items = item_documents(knowledge)
+    item_docs = dict(zip(items, nlp.pipe(items.values()), strict=True))
+    comp = nlp.add_pipe(_component.COMPONENT)
+    assert isinstance(comp, _component.IntentComponent)
+    comp.fit(docs, [label for _, label in pairs], synonyms, item_docs)
+    return nlp
+
+
+def _check_labels(knowledge: Knowledge, labels: Iterable[str]) -> None:
+    from bot.nlu.data import TrainingDataError
+
+    for label in labels:
+        kind, _, ref = label.partition("/")
+        if kind == LESSON and ref not in knowledge.items_by_id:
+            raise TrainingDataError(f"intent '{label}': no item '{ref}' in knowledge/")
+        if kind == ABOUT and ref not in knowledge.topics_by_id:
+            raise TrainingDataError(f"intent '{label}': no topic '{ref}' in knowledge/")
+        if not ref and kind not in (*META_INTENTS, OUT_OF_SCOPE):
+            raise TrainingDataError(f"intent '{label}' is not routed by the coach")
+
+
+def _read_meta(model_dir: Path) -> dict[str, object] | None:
+    try:
+        meta = json.loads((model_dir / "meta.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    if not (model_dir / "pipeline").is_dir():
+        return None
+    return meta if isinstance(meta, dict) else None

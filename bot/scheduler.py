@@ -1,0 +1,201 @@
+"""Daily prompts: claim due schedules in the database, then deliver each exactly once.
+
+A claim is one UPDATE … RETURNING on rows that are due and unclaimed (or whose claim's
+lease ran out because a replica died). On PostgreSQL the candidate rows are picked with
+`FOR UPDATE SKIP LOCKED`, so replicas never wait on or take each other's rows; SQLite
+runs one writer at a time, which makes the same statement atomic there. The ticking is
+a plain asyncio loop in the running bot, or one pass with `coach prompts dispatch --once`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+
+from bot.core.coach import Coach
+from bot.core.replies import Reply, UserRef
+from bot.core.schedule import missed_a_day, next_due
+from bot.metrics import PROMPTS_SENT
+from bot.storage.models import PromptSchedule, User
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+
+
+class Blocked(Exception):
+    """The user blocked the bot (Telegram 403): pause, do not retry."""
+
+
+Sender = Callable[[UserRef, list[Reply]], Awaitable[None]]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class PromptDispatcher:
+    def __init__(
+        self,
+        coach: Coach,
+        send: Sender,
+        worker: str | None = None,
+        batch: int = 100,
+        concurrency: int = 30,
+    ) -> None:
+        self.coach = coach
+        self.send = send
+        self.worker = worker or worker_name()
+        self.batch = batch
+        self.concurrency = concurrency
+
+    async def claim(self) -> list[int]:
+        """Atomically take up to `batch` due schedules for this worker."""
+        svc = self.coach.services
+        now = svc.clock()
+        due = and_(
+            PromptSchedule.active.is_(True),
+            PromptSchedule.next_due_at <= now,
+            or_(PromptSchedule.claimed_at.is_(None), PromptSchedule.claimed_at < now - LEASE),
+        )
+        candidates = (
+            select(PromptSchedule.user_id)
+            .where(due)
+            .order_by(PromptSchedule.next_due_at)
+            .limit(self.batch)
+        )
+        async with svc.sessions.begin() as session:
+            if session.bind.dialect.name == "postgresql":
+                candidates = candidates.with_for_update(skip_locked=True)
+            result = await session.execute(
+                update(PromptSchedule)
+                .where(PromptSchedule.user_id.in_(candidates.scalar_subquery()), due)
+                .values(claimed_by=self.worker, claimed_at=now)
+                .returning(PromptSchedule.user_id)
+                .execution_options(synchronize_session=False)
+            )
+            return [row[0] for row in result]
+
+    async def run_once(self) -> int:
+        """Claim and deliver until nothing is due; returns how many prompts went out."""
+        sent = 0
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(user_id: int) -> bool:
+            async with gate:
+                return await self.deliver(user_id)
+
+        while ids := await self.claim():
+            results = await asyncio.gather(*(one(i) for i in ids))
+            sent += sum(results)
+        return sent
+
+    async def deliver(self, user_id: int) -> bool:
+        svc = self.coach.services
+        now = svc.clock()
+        async with svc.sessions() as session:
+            schedule = await session.get(PromptSchedule, user_id)
+            user = await session.get(User, user_id)
+            if schedule is None or user is None or schedule.claimed_by != self.worker:
+                return False
+            tz = ZoneInfo(user.timezone)
+            ref = UserRef(user.channel, user.channel_user_id)
+            due = schedule.next_due_at
+            blocked = user.blocked_at is not None
+        sent = False
+        if due is not None and not blocked and not missed_a_day(due, now, tz):
+            try:
+                replies = await self.coach.prompt(ref)
+                if replies:
+                    await self.send(ref, replies)
+                    sent = True
+                    PROMPTS_SENT.labels("daily").inc()
+            except Blocked:
+                await self._finish(user_id, blocked=True)
+                return False
+            except Exception:
+                log.exception(
+                    "prompt delivery failed; released for a retry", extra={"user_id": user_id}
+                )
+                await self._release(user_id)
+                return False
+        await self._finish(user_id, sent=sent)
+        return sent
+
+    async def _finish(self, user_id: int, sent: bool = False, blocked: bool = False) -> None:
+        svc = self.coach.services
+        now = svc.clock()
+        async with svc.sessions.begin() as session:
+            schedule = await session.get(PromptSchedule, user_id)
+            user = await session.get(User, user_id)
+            if schedule is None or user is None:
+                return
+            schedule.claimed_by = None
+            schedule.claimed_at = None
+            if blocked:
+                schedule.active = False
+                user.blocked_at = now
+                return
+            if sent:
+                schedule.last_sent_at = now
+            schedule.next_due_at = next_due(
+                schedule.local_time,
+                ZoneInfo(user.timezone),
+                schedule.weekdays_only,
+                now,
+                schedule.paused_until,
+            )
+
+    async def _release(self, user_id: int) -> None:
+        async with self.coach.services.sessions.begin() as session:
+            schedule = await session.get(PromptSchedule, user_id)
+            if schedule is not None:
+                schedule.claimed_by = None
+                schedule.claimed_at = None
+
+
+def telegram_sender(bot: Any, signer: Any) -> Sender:
+    from telegram.error import Forbidden
+
+    from bot.channels.telegram import send_replies
+
+    async def send(user: UserRef, replies: list[Reply]) -> None:
+        try:
+            await send_replies(bot, int(user.id), int(user.id), replies, signer)
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from exc
+
+    return send
+
+
+async def prompt_loop(coach: Coach, bot: Any, stop: asyncio.Event, every: float = 20.0) -> None:
+    """Tick in the running bot: dispatch due prompts, then purge old reflections daily."""
+    from bot.channels.telegram_run import signer_for
+    from bot.storage import repo
+
+    dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(coach.services.settings)))
+    last_purge = None
+    while not stop.is_set():
+        try:
+            await dispatcher.run_once()
+            today = coach.services.clock().date()
+            if last_purge != today:
+                async with coach.services.sessions.begin() as session:
+                    await repo.purge_old_reflections(
+                        session,
+                        coach.services.clock(),
+                        coach.services.settings.coach_retention_days,
+                    )
+                last_purge = today
+        except Exception:
+            log.exception("prompt tick failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)

@@ -1,0 +1,52 @@
+"""Jobs an operator or the scheduler runs: key rotation and the retention purge."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.clock import utcnow
+from bot.settings import Settings
+from bot.storage import repo
+from bot.storage.crypto import TextCipher
+from bot.storage.db import make_engine, session_factory
+from bot.storage.models import Reflection
+
+
+async def rotate_keys(settings: Settings, batch: int = 500) -> int:
+    """Re-encrypt every reflection with the first configured key; returns the count."""
+    cipher = TextCipher(settings.coach_encryption_key)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    done = 0
+    try:
+        last_id = 0
+        while True:
+            async with sessions.begin() as session:
+                rows = list(
+                    await session.scalars(
+                        select(Reflection)
+                        .where(Reflection.id > last_id)
+                        .order_by(Reflection.id)
+                        .limit(batch)
+                    )
+                )
+                for row in rows:
+                    row.text = cipher.rotate(row.text)
+                done += len(rows)
+            if len(rows) < batch:
+                return done
+            last_id = rows[-1].id
+    finally:
+        await engine.dispose()
+
+
+async def purge(settings: Settings) -> int:
+    """Delete reflections older than COACH_RETENTION_DAYS."""
+    engine = make_engine(settings.database_url)
+    try:
+        async with session_factory(engine).begin() as session:
+            return await repo.purge_old_reflections(
+                session, utcnow(), settings.coach_retention_days
+            )
+    finally:
+        await engine.dispose()

@@ -1,0 +1,175 @@
+"""Everything the bot keeps, per user. Erasing a user cascades through every table."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.clock import utcnow
+
+
+def _user_fk() -> ForeignKey:
+    return ForeignKey("users.id", ondelete="CASCADE")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone, so store naive UTC there)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use bot.clock.utcnow()")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: UTCDateTime()}
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16))
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    new_in_work: Mapped[bool | None] = mapped_column(Boolean)
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reflections: Mapped[list[Reflection]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Reflection(Base):
+    __tablename__ = "reflections"
+    __table_args__ = (Index("ix_reflections_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    lesson_id: Mapped[str | None] = mapped_column(String(64))
+    theme: Mapped[str | None] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(Text)  # the question as it was asked
+    text: Mapped[str] = mapped_column(Text)  # encrypted at rest when a key is configured
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16), default="dialogue")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="reflections")
+
+
+class DialogueState(Base):
+    """The named dialogue state and its small payload, so a restart continues the flow."""
+
+    __tablename__ = "dialogue_states"
+
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), default="idle")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QuestionAsked(Base):
+    """Which gesprekskaart questions a user was asked, for rotation without repeats."""
+
+    __tablename__ = "questions_asked"
+    __table_args__ = (Index("ix_questions_asked_user", "user_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    question_id: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonView(Base):
+    """Which lessons a user asked about, so prompts can lean to recent themes."""
+
+    __tablename__ = "lesson_views"
+    __table_args__ = (Index("ix_lesson_views_user", "user_id", "viewed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PromptSchedule(Base):
+    """A user's daily prompt setting and the next moment one is due (UTC)."""
+
+    __tablename__ = "prompt_schedules"
+    __table_args__ = (Index("ix_prompt_schedules_due", "active", "next_due_at"),)
+
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    local_time: Mapped[str] = mapped_column(String(5))  # "08:30" in the user's time zone
+    weekdays_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    weekly_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_due_at: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+
+
+class Onboarding(Base):
+    __tablename__ = "onboarding"
+
+    user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, default=1)  # the next day to send, 1..10
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active|paused|done
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sent_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled, so a re-delivery is handled once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(_user_fk())
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+USER_TABLES = (
+    Reflection,
+    DialogueState,
+    QuestionAsked,
+    LessonView,
+    PromptSchedule,
+    Onboarding,
+    ProcessedUpdate,
+)

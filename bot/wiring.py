@@ -1,0 +1,74 @@
+"""Everything is built here, once: settings → database → knowledge → NLU → actions → coach."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from rasa_sdk.executor import ActionExecutor
+
+import actions.runtime
+from bot.clock import Clock, utcnow
+from bot.core.coach import Coach
+from bot.knowledge import Knowledge, load_knowledge
+from bot.nlu import NLU
+from bot.services import Services
+from bot.settings import Settings
+from bot.storage.crypto import TextCipher
+from bot.storage.db import make_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def build_nlu(settings: Settings, knowledge: Knowledge) -> NLU:
+    return NLU.load_or_train(
+        knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
+    )
+
+
+def build_executor() -> ActionExecutor:
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return executor
+
+
+def make_guard(names: bool = True):  # type: ignore[no-untyped-def]
+    from bot.privacy.guard import ClientDataGuard
+
+    return ClientDataGuard(names=names)
+
+
+@asynccontextmanager
+async def services_for(
+    settings: Settings,
+    clock: Clock = utcnow,
+    migrate: bool = True,
+    knowledge: Knowledge | None = None,
+) -> AsyncIterator[Services]:
+    """Open the database (migrated), load the knowledge, bind the actions; close on exit."""
+    engine = make_engine(settings.database_url)
+    try:
+        if migrate:
+            await upgrade(engine)
+        services = Services(
+            settings=settings,
+            knowledge=knowledge or load_knowledge(settings.coach_knowledge_dir),
+            engine=engine,
+            sessions=session_factory(engine),
+            cipher=TextCipher(settings.coach_encryption_key),
+            clock=clock,
+            guard=make_guard(),
+        )
+        actions.runtime.bind(services)
+        yield services
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def coach_for(
+    settings: Settings, clock: Clock = utcnow, nlu: NLU | None = None
+) -> AsyncIterator[Coach]:
+    async with services_for(settings, clock) as services:
+        yield Coach(services, nlu or build_nlu(settings, services.knowledge), build_executor())
