@@ -22,6 +22,11 @@ def _lesson_from(tracker: Tracker) -> Item | None:
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "lesson":
             lesson_id = entity.get("value")
+    # on a Rasa server the ResponseSelector names the sub-intent: ask_lesson/<id>
+    selected = (tracker.latest_message.get("response_selector") or {}).get("ask_lesson") or {}
+    key = (selected.get("response") or {}).get("intent_response_key") or ""
+    if key.startswith("ask_lesson/"):
+        lesson_id = key.split("/", 1)[1]
     return knowledge.items_by_id.get(lesson_id) if lesson_id else None
 
 

@@ -139,3 +139,43 @@ class ActionListReflections(Action):
         buttons = [[Button(svc.knowledge.section_title(t), f"theme:{t}")] for t in themes]
         say(dispatcher, "\n".join(lines), buttons if len(themes) > 1 and not theme else [])
         return []
+
+
+class ActionWeeklyReview(Action):
+    """Once a week (opt-in): how many reflections, on which themes, and one to reread."""
+
+    def name(self) -> str:
+        return "action_weekly_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        now = svc.clock()
+        async with svc.sessions() as session:
+            rows = await repo.reflections_of(session, user_id(tracker))
+        week = [r for r in rows if r.created_at >= now - timedelta(days=7)]
+        older = [r for r in rows if r.created_at < now - timedelta(days=7)]
+        themes = sorted(
+            {
+                svc.knowledge.section_title(r.theme)
+                for r in week
+                if r.theme in svc.knowledge.sections_by_id
+            }
+        )
+        lines = [
+            bold("Je week in terugblik"),
+            f"Je schreef {len(week)} reflectie{'s' if len(week) != 1 else ''}.",
+        ]
+        if themes:
+            lines.append("Thema's: " + ", ".join(themes) + ".")
+        if older:
+            pick = older[int(now.timestamp() // 86400) % len(older)]
+            try:
+                body = svc.cipher.decrypt(pick.text)
+            except EncryptionError:
+                body = "(versleuteld; de sleutel ontbreekt)"
+            when = pick.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
+            lines.append(f"\nOm terug te lezen, van {when}:\n{bold(pick.prompt)}\n{body}")
+        say(dispatcher, "\n".join(lines))
+        return []

@@ -21,6 +21,8 @@ ASK_TIME = (
     "of kies hieronder."
 )
 NONE_YET = "Je hebt nog geen dagelijkse vraag."
+WEEKLY_ON = "Elke maandag krijg je bij je vraag ook een korte terugblik op je week."
+WEEKLY_OFF = "De wekelijkse terugblik staat uit."
 
 
 def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
@@ -32,6 +34,16 @@ def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
                 Button(
                     "Alleen werkdagen" if not schedule.weekdays_only else "Elke dag",
                     "daily:alleen werkdagen" if not schedule.weekdays_only else "daily:elke dag",
+                )
+            ]
+        )
+        rows.append(
+            [
+                Button(
+                    "Wekelijkse terugblik uit"
+                    if schedule.weekly_review
+                    else "Wekelijkse terugblik aan",
+                    "daily:wekelijks uit" if schedule.weekly_review else "daily:wekelijks aan",
                 )
             ]
         )
@@ -58,6 +70,10 @@ class ActionDailySettings(Action):
             now = svc.clock()
             request = parse_schedule(text, now.astimezone(tz).date())
             schedule = await session.get(PromptSchedule, uid)
+            if "wekelijk" in text.lower() and schedule is not None:
+                schedule.weekly_review = not any(w in text.lower() for w in ("uit", "stop", "niet"))
+                say(dispatcher, WEEKLY_ON if schedule.weekly_review else WEEKLY_OFF)
+                return idle()
             if request.action == "unclear":
                 say(dispatcher, request.problem or ASK_TIME, _buttons(schedule))
                 return go("await_schedule")

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     coach_access: Literal["open", "invite"] = "open"
     coach_retention_days: int = Field(default=365, ge=1)
     coach_encryption_key: str | None = None
+    coach_name_detection: Literal["rules", "deduce"] = "rules"
     coach_log_level: str = "INFO"
     telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"

@@ -13,6 +13,7 @@ from bot.clock import Clock, utcnow
 from bot.core.coach import Coach
 from bot.knowledge import Knowledge, load_knowledge
 from bot.nlu import NLU
+from bot.privacy.guard import ClientDataGuard, preload
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage.crypto import TextCipher
@@ -33,10 +34,16 @@ def build_executor() -> ActionExecutor:
     return executor
 
 
-def make_guard(names: bool = True):  # type: ignore[no-untyped-def]
-    from bot.privacy.guard import ClientDataGuard
+def make_guard(settings: Settings, clock: Clock) -> ClientDataGuard:
+    """Names by title words and a first-name list; deduce only when asked for.
 
-    return ClientDataGuard(names=names)
+    deduce finds the same names on our corpus but costs about 12 s to load and 1.1 GB of
+    memory (bench/privacy_detection.py), so it is opt-in: COACH_NAME_DETECTION=deduce.
+    """
+    guard = ClientDataGuard(use_deduce=settings.coach_name_detection == "deduce", clock=clock)
+    if settings.coach_name_detection == "deduce":
+        preload()
+    return guard
 
 
 @asynccontextmanager
@@ -58,7 +65,7 @@ async def services_for(
             sessions=session_factory(engine),
             cipher=TextCipher(settings.coach_encryption_key),
             clock=clock,
-            guard=make_guard(),
+            guard=make_guard(settings, clock),
         )
         actions.runtime.bind(services)
         yield services

@@ -14,6 +14,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import ActionExecutor
 
@@ -94,16 +95,23 @@ class Coach:
 
     async def prompt(self, user: UserRef) -> list[Reply]:
         """The daily prompt for one user: today's onboarding day, or a rotating question."""
-        from bot.storage.models import Onboarding
+        from bot.storage.models import Onboarding, PromptSchedule, User
 
         async with self._lock(user):
             turn = await self._load(user)
             async with self.services.sessions() as session:
                 onboarding = await session.get(Onboarding, turn.user_id)
+                schedule = await session.get(PromptSchedule, turn.user_id)
+                row = await session.get(User, turn.user_id)
+            steps: list[Step] = []
+            if schedule is not None and schedule.weekly_review and row is not None:
+                local = self.services.clock().astimezone(ZoneInfo(row.timezone))
+                if local.weekday() == 0:  # Mondays
+                    steps.append(Step("action_weekly_review"))
             if onboarding is not None and onboarding.status == "active":
-                steps = [Step("action_onboarding_day")]
+                steps.append(Step("action_onboarding_day"))
             else:
-                steps = [Step("action_ask_question", {"lesson_id": None, "source": "daily"})]
+                steps.append(Step("action_ask_question", {"lesson_id": None, "source": "daily"}))
             for step in steps:
                 await self._run(turn, step)
             await self._save(turn)

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from bot.knowledge import Knowledge
 from bot.nlu import component as _component  # registers the spaCy factory
@@ -106,12 +105,14 @@ class NLU:
     def parse_many(self, texts: Sequence[str]) -> list[Parse]:
         cleaned = [clean(t)[:MAX_NLU_CHARS] for t in texts]
         docs = self.nlp.pipe(cleaned, batch_size=256)
-        return [self._decide(text, doc) for text, doc in zip(cleaned, docs, strict=True)]
+        return [
+            self.decide(text, doc.cats, doc._.item_scores or {})
+            for text, doc in zip(cleaned, docs, strict=True)
+        ]
 
-    def _decide(self, text: str, doc: Doc) -> Parse:
+    def decide(self, text: str, cats: dict[str, float], sims: dict[str, float]) -> Parse:
+        """Turn label probabilities and item similarities into one reading of the message."""
         t = self.thresholds
-        cats: dict[str, float] = doc.cats
-        sims: dict[str, float] = doc._.item_scores or {}
         lesson_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(LESSON + "/")}
         topic_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(ABOUT + "/")}
         groups = {
