@@ -32,10 +32,12 @@ def _knowledge(settings: Settings):  # type: ignore[no-untyped-def]
 
 def _nlu(settings: Settings, knowledge: Any):  # type: ignore[no-untyped-def]
     from bot.nlu.data import TrainingDataError
-    from bot.wiring import build_nlu
+    from bot.nlu.engine import NLU
 
     try:
-        return build_nlu(settings, knowledge)
+        return NLU.load_or_train(
+            knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
+        )
     except TrainingDataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
 

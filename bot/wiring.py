@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def build_nlu(settings: Settings, knowledge: Knowledge) -> NLU:
+    """Load the NLU model folder, training it first when missing or stale."""
     return NLU.load_or_train(
         knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
     )

@@ -48,9 +48,12 @@ async def reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+KNOWLEDGE_DIR = Settings().coach_knowledge_dir
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge()
+    return load_knowledge(KNOWLEDGE_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -3,21 +3,25 @@
 spaCy's blank Dutch pipeline gives tokens and lookup lemmas; this component turns them
 into word-lemma n-grams and character n-grams (which split Dutch compounds such as
 "arbeidsmarktdiscriminatie" into pieces that match "discriminatie"), scores every label
-with a linear model trained from `nlu_data/`, and scores every titled item of the guide
-by similarity to its own text. Both go on the Doc, so the pipeline is one object that
-`spacy.load` restores from the model folder.
+with a linear model trained from `nlu_data/` (see `bot.nlu.training`), and scores every
+titled item of the guide by similarity to its own text. Both go on the Doc, so the pipeline
+is one object that `spacy.load` restores from the model folder.
+
+Prediction needs only numpy: the trained TF-IDF vocabularies and weights are stored as
+plain arrays, which keeps start-up fast and memory small.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,6 +30,10 @@ from bot.nlu.text import fold
 COMPONENT = "coach_intents"
 if not Doc.has_extension("item_scores"):
     Doc.set_extension("item_scores", default=None)
+
+WORD_PATTERN = re.compile(r"(?u)\b\w+\b")
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
 
 
 def doc_terms(doc: Doc, synonyms: dict[str, str]) -> tuple[str, str]:
@@ -43,29 +51,137 @@ def doc_terms(doc: Doc, synonyms: dict[str, str]) -> tuple[str, str]:
     return " ".join(lemmas), " ".join(surface)
 
 
-class Featurizer:
-    """Word-lemma 1-2 grams plus character 2-5 grams within word bounds."""
+def word_ngrams(text: str) -> list[str]:
+    """As scikit-learn's word analyzer: lowercase tokens, then 1- and 2-grams."""
+    tokens = WORD_PATTERN.findall(text.lower())
+    grams = list(tokens)
+    for n in range(2, WORD_NGRAMS[1] + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
 
-    def __init__(self, min_df: int = 1) -> None:
-        self.words = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, token_pattern=r"(?u)\b\w+\b"
+
+def char_ngrams(text: str) -> list[str]:
+    """As scikit-learn's 'char_wb' analyzer: n-grams inside space-padded words."""
+    grams: list[str] = []
+    low, high = CHAR_NGRAMS
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < size:
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:
+                break
+    return grams
+
+
+@dataclass
+class Space:
+    """One TF-IDF feature space (sublinear tf, l2 norm), as trained by scikit-learn."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def vector(self, grams: list[str]) -> dict[int, float]:
+        counts = Counter(g for g in grams if g in self.vocabulary)
+        weights = {
+            self.vocabulary[g]: (1.0 + math.log(c)) * float(self.idf[self.vocabulary[g]])
+            for g, c in counts.items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {i: w / norm for i, w in weights.items()}
+
+
+@dataclass
+class Features:
+    """Word-lemma space and character space side by side, the whole vector l2-normed."""
+
+    words: Space
+    chars: Space
+
+    @property
+    def size(self) -> int:
+        return len(self.words.idf) + len(self.chars.idf)
+
+    def vector(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        w = self.words.vector(word_ngrams(pair[0]))
+        c = self.chars.vector(char_ngrams(pair[1]))
+        offset = len(self.words.idf)
+        index = np.fromiter([*w, *(i + offset for i in c)], dtype=np.int64, count=len(w) + len(c))
+        values = np.fromiter([*w.values(), *c.values()], dtype=np.float64, count=len(index))
+        norm = float(np.sqrt(values @ values)) or 1.0
+        return index, values / norm
+
+
+@dataclass
+class Model:
+    """Everything prediction needs, as arrays."""
+
+    synonyms: dict[str, str]
+    labels: list[str]
+    intent_features: Features
+    weights: np.ndarray  # features x labels
+    intercept: np.ndarray  # labels
+    item_ids: list[str]
+    item_features: Features
+    item_matrix: np.ndarray  # features x items
+
+    def scores(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        index, values = self.intent_features.vector(pair)
+        logits = values @ self.weights[index] + self.intercept
+        logits -= logits.max()
+        probs = np.exp(logits)
+        probs /= probs.sum()
+        r_index, r_values = self.item_features.vector(pair)
+        sims = r_values @ self.item_matrix[r_index]
+        return probs, sims
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            path / "arrays.npz",
+            intent_word_idf=self.intent_features.words.idf,
+            intent_char_idf=self.intent_features.chars.idf,
+            weights=self.weights,
+            intercept=self.intercept,
+            item_word_idf=self.item_features.words.idf,
+            item_char_idf=self.item_features.chars.idf,
+            item_matrix=self.item_matrix,
         )
-        self.chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=min_df
+        meta = {
+            "synonyms": self.synonyms,
+            "labels": self.labels,
+            "item_ids": self.item_ids,
+            "intent_words": self.intent_features.words.vocabulary,
+            "intent_chars": self.intent_features.chars.vocabulary,
+            "item_words": self.item_features.words.vocabulary,
+            "item_chars": self.item_features.chars.vocabulary,
+        }
+        (path / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Model:
+        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        arrays = np.load(path / "arrays.npz")
+        return cls(
+            synonyms=meta["synonyms"],
+            labels=meta["labels"],
+            intent_features=Features(
+                Space(meta["intent_words"], arrays["intent_word_idf"]),
+                Space(meta["intent_chars"], arrays["intent_char_idf"]),
+            ),
+            weights=arrays["weights"],
+            intercept=arrays["intercept"],
+            item_ids=meta["item_ids"],
+            item_features=Features(
+                Space(meta["item_words"], arrays["item_word_idf"]),
+                Space(meta["item_chars"], arrays["item_char_idf"]),
+            ),
+            item_matrix=arrays["item_matrix"],
         )
-
-    def fit(self, pairs: Sequence[tuple[str, str]]) -> Featurizer:
-        self.words.fit([p[0] for p in pairs])
-        self.chars.fit([p[1] for p in pairs])
-        return self
-
-    def transform(self, pairs: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
-        words = self.words.transform([p[0] for p in pairs])
-        chars = self.chars.transform([p[1] for p in pairs])
-        stacked = sparse.hstack([words, chars]).tocsr()
-        norms = np.sqrt(stacked.multiply(stacked).sum(axis=1)).A1
-        norms[norms == 0] = 1.0
-        return sparse.diags(1.0 / norms) @ stacked
 
 
 class IntentComponent:
@@ -74,90 +190,31 @@ class IntentComponent:
     def __init__(self, nlp: Language, name: str = COMPONENT) -> None:
         self.nlp = nlp
         self.name = name
-        self.synonyms: dict[str, str] = {}
-        self.featurizer: Featurizer | None = None
-        self.classifier: LogisticRegression | None = None
-        self.retrieval: Featurizer | None = None
-        self.item_ids: list[str] = []
-        self.item_matrix: sparse.csr_matrix | None = None
+        self.model: Model | None = None
 
-    # -- training -------------------------------------------------------------------
-    def fit(
-        self,
-        docs: Sequence[Doc],
-        labels: Sequence[str],
-        synonyms: dict[str, str],
-        item_docs: dict[str, Doc],
-        c: float = 20.0,
-    ) -> None:
-        """Train on docs already run through the earlier pipes (tokens and lemmas)."""
-        self.synonyms = dict(synonyms)
-        pairs = [doc_terms(doc, self.synonyms) for doc in docs]
-        self.featurizer = Featurizer().fit(pairs)
-        self.classifier = LogisticRegression(C=c, max_iter=2000)
-        self.classifier.fit(self.featurizer.transform(pairs), list(labels))
-        item_pairs = [doc_terms(doc, self.synonyms) for doc in item_docs.values()]
-        self.retrieval = Featurizer().fit(item_pairs)
-        self.item_ids = list(item_docs)
-        self.item_matrix = self.retrieval.transform(item_pairs)
-
-    # -- prediction -----------------------------------------------------------------
     @property
     def labels(self) -> list[str]:
-        assert self.classifier is not None
-        return [str(label) for label in self.classifier.classes_]
+        return list(self.model.labels) if self.model else []
 
     def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
+        if self.model is None:
+            raise RuntimeError("the intent component is not trained; run `coach train`")
+        probs, sims = self.model.scores(doc_terms(doc, self.model.synonyms))
+        doc.cats = dict(zip(self.model.labels, probs.tolist(), strict=True))
+        doc._.item_scores = dict(zip(self.model.item_ids, sims.tolist(), strict=True))
+        return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        if self.classifier is None or self.featurizer is None or self.retrieval is None:
-            raise RuntimeError("the intent component is not trained; run `coach train`")
-        batch: list[Doc] = []
         for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._score(batch)
-                batch = []
-        if batch:
-            yield from self._score(batch)
+            yield self(doc)
 
-    def _score(self, docs: list[Doc]) -> list[Doc]:
-        assert self.classifier is not None and self.featurizer is not None
-        assert self.retrieval is not None and self.item_matrix is not None
-        pairs = [doc_terms(doc, self.synonyms) for doc in docs]
-        probs = self.classifier.predict_proba(self.featurizer.transform(pairs))
-        sims = (self.retrieval.transform(pairs) @ self.item_matrix.T).toarray()
-        labels = self.labels
-        for doc, row, sim in zip(docs, probs, sims, strict=True):
-            doc.cats = dict(zip(labels, row.tolist(), strict=True))
-            doc._.item_scores = dict(zip(self.item_ids, sim.tolist(), strict=True))
-        return docs
-
-    # -- serialisation ----------------------------------------------------------------
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        joblib.dump(
-            {
-                "synonyms": self.synonyms,
-                "featurizer": self.featurizer,
-                "classifier": self.classifier,
-                "retrieval": self.retrieval,
-                "item_ids": self.item_ids,
-                "item_matrix": self.item_matrix,
-            },
-            path / "model.joblib",
-        )
+        if self.model is None:
+            raise RuntimeError("nothing to save: the intent component is not trained")
+        self.model.save(Path(path))
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> IntentComponent:
-        state = joblib.load(Path(path) / "model.joblib")
-        self.synonyms = state["synonyms"]
-        self.featurizer = state["featurizer"]
-        self.classifier = state["classifier"]
-        self.retrieval = state["retrieval"]
-        self.item_ids = state["item_ids"]
-        self.item_matrix = state["item_matrix"]
+        self.model = Model.load(Path(path))
         return self
 
 

@@ -249,10 +249,23 @@ Ankara Izmir Beiroet Amman Caïro Libië Libisch Tripoli Lampedusa
 """
 # Capitalised at the start of a sentence these are ordinary words more often than names;
 # deduce's name lists contain them. Elsewhere in a sentence they still count as names.
-_AMBIGUOUS_AT_START = frozenset({
-    "mark", "job", "wil", "hoop", "mei", "roos", "bas", "lies", "fleur", "storm", "zon",
-    "sterre", "ster",
-})
+_AMBIGUOUS_AT_START = frozenset(
+    {
+        "mark",
+        "job",
+        "wil",
+        "hoop",
+        "mei",
+        "roos",
+        "bas",
+        "lies",
+        "fleur",
+        "storm",
+        "zon",
+        "sterre",
+        "ster",
+    }
+)
 _CALENDAR = """
 januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt apr jun jul aug sep sept okt nov dec
@@ -274,10 +287,32 @@ _TITLES = (
 )
 _TITLE_SET = frozenset(_TITLES.split("|"))
 
-_PARTICLES = frozenset({
-    "al", "el", "van", "de", "der", "den", "ter", "ten", "te", "von", "bin", "ben", "ibn",
-    "abu", "abd", "ould", "ag", "da", "di", "du", "la", "le",
-})
+_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "von",
+        "bin",
+        "ben",
+        "ibn",
+        "abu",
+        "abd",
+        "ould",
+        "ag",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+    }
+)
 
 
 @lru_cache(maxsize=65536)

@@ -66,6 +66,7 @@ class User(Base):
     organisation: Mapped[str | None] = mapped_column(String(120))
     new_in_work: Mapped[bool | None] = mapped_column(Boolean)
     blocked_at: Mapped[datetime | None]
+    invite_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     reflections: Mapped[list[Reflection]] = relationship(
@@ -162,6 +163,19 @@ class ProcessedUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(_user_fk())
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """An invitation (deep link) for invite-only deployments; organisation is copied to users."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(120))
+    uses_left: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime | None]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 USER_TABLES = (

@@ -1,0 +1,76 @@
+"""Training the intent component with scikit-learn, then storing it as plain arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bot.nlu.component import CHAR_NGRAMS, WORD_NGRAMS, Features, Model, Space
+
+C = 20.0  # inverse regularisation; chosen with bench/nlu_tuning.py
+
+
+class SkFeatures:
+    """The scikit-learn twin of `component.Features`, used to fit the vocabularies."""
+
+    def __init__(self) -> None:
+        self.words = TfidfVectorizer(
+            ngram_range=WORD_NGRAMS, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+        )
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
+
+    def fit(self, pairs: Sequence[tuple[str, str]]) -> SkFeatures:
+        self.words.fit([p[0] for p in pairs])
+        self.chars.fit([p[1] for p in pairs])
+        return self
+
+    def compiled(self) -> Features:
+        return Features(
+            Space(
+                {k: int(v) for k, v in self.words.vocabulary_.items()},
+                self.words.idf_.astype(np.float64),
+            ),
+            Space(
+                {k: int(v) for k, v in self.chars.vocabulary_.items()},
+                self.chars.idf_.astype(np.float64),
+            ),
+        )
+
+
+def _matrix(features: Features, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    rows = np.zeros((len(pairs), features.size), dtype=np.float64)
+    for r, pair in enumerate(pairs):
+        index, values = features.vector(pair)
+        rows[r, index] = values
+    return rows
+
+
+def fit_model(
+    pairs: Sequence[tuple[str, str]],
+    labels: Sequence[str],
+    item_pairs: dict[str, tuple[str, str]],
+    synonyms: dict[str, str],
+    c: float = C,
+) -> Model:
+    """Fit the classifier and the item index; the result predicts without scikit-learn."""
+    intent_features = SkFeatures().fit(pairs).compiled()
+    x = _matrix(intent_features, pairs)
+    from scipy import sparse
+
+    classifier = LogisticRegression(C=c, max_iter=3000)
+    classifier.fit(sparse.csr_matrix(x), list(labels))
+    item_features = SkFeatures().fit(list(item_pairs.values())).compiled()
+    items = _matrix(item_features, list(item_pairs.values()))
+    return Model(
+        synonyms=dict(synonyms),
+        labels=[str(label) for label in classifier.classes_],
+        intent_features=intent_features,
+        weights=classifier.coef_.T.astype(np.float32).copy(),
+        intercept=classifier.intercept_.astype(np.float64),
+        item_ids=list(item_pairs),
+        item_features=item_features,
+        item_matrix=items.T.astype(np.float32).copy(),
+    )

@@ -1,0 +1,99 @@
+"""The training data and the evaluation set: consistent with the knowledge, and independent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.nlu.data import TrainingDataError, load_training_data
+from bot.nlu.engine import ABOUT, LESSON, META_INTENTS, OUT_OF_SCOPE
+from bot.nlu.text import fold
+from bot.settings import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "nlu_data"
+EVAL = PROJECT_ROOT / "tests/data/eval.jsonl"
+GUIDE = PROJECT_ROOT.parent / "shared/handreiking/nieuw-op-de-arbeidsmarkt.md"
+STOPWORDS = set(
+    ["de", "het", "een", "en", "van", "in", "op", "te", "is", "dat", "die", "voor", "met", "aan", "er", "niet", "zijn", "als", "om", "ook", "bij", "of", "maar", "door", "over", "naar", "tot", "dan", "zo", "nog", "al", "uit", "wat", "wordt", "worden", "kan", "kunnen", "moet", "moeten", "hun", "hen", "zij", "ze", "je", "jij", "u", "wij", "we", "ik", "mijn", "haar", "hij", "zich", "dit", "deze", "dus", "wel", "meer", "veel", "hoe", "waar", "wie", "welke", "wanneer", "zijn", "was", "heeft", "hebben", "had", "geen", "nu", "hier", "daar", "iets", "elk", "elke", "andere"]
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def test_every_label_is_known(knowledge: Knowledge) -> None:
+    data = load_training_data(DATA)
+    for label in data.labels:
+        kind, _, ref = label.partition("/")
+        if kind == LESSON:
+            assert ref in knowledge.items_by_id, label
+        elif kind == ABOUT:
+            assert ref in knowledge.topics_by_id, label
+        else:
+            assert label in (*META_INTENTS, OUT_OF_SCOPE), label
+
+
+def test_coverage_per_item_and_intent(knowledge: Knowledge) -> None:
+    counts = load_training_data(DATA).counts()
+    for item in knowledge.items:
+        assert counts[f"{LESSON}/{item.id}"] >= 15, item.id
+    for topic in knowledge.topics:
+        assert counts[f"{ABOUT}/{topic.id}"] >= 10, topic.id
+    for intent in META_INTENTS:
+        assert counts[intent] >= 12, intent
+    assert counts[OUT_OF_SCOPE] >= 100
+
+
+def test_no_example_appears_twice() -> None:
+    data = load_training_data(DATA)
+    seen = Counter(_norm(text) for text, _ in data.examples)
+    assert [t for t, n in seen.items() if n > 1] == []
+
+
+def test_malformed_data_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: 3\n')
+    with pytest.raises(TrainingDataError, match="bad.yml"):
+        load_training_data(tmp_path)
+
+
+def _eval_texts() -> list[str]:
+    return [
+        json.loads(line)["text"]
+        for line in EVAL.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_eval_set_is_large_and_covers_everything(knowledge: Knowledge) -> None:
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 200
+    titles = Counter(t for r in rows if r["kind"] == "lesson" for t in r["expect"][:1])
+    for item in knowledge.items:
+        assert titles[item.title] >= 4, item.title
+    intents = Counter(r["intent"] for r in rows if r["kind"] == "intent")
+    for intent in META_INTENTS:
+        assert intents[intent] >= 1, intent
+    assert sum(r["kind"] == "out_of_scope" for r in rows) >= 25
+
+
+def test_eval_set_shares_no_sentence_with_training_data() -> None:
+    training = {_norm(text) for text, _ in load_training_data(DATA).examples}
+    shared = [t for t in _eval_texts() if _norm(t) in training]
+    assert shared == []
+
+
+@pytest.mark.skipif(not GUIDE.exists(), reason="the guide is not beside the checkout")
+def test_eval_set_copies_no_run_of_three_content_words_from_the_guide() -> None:
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = [w for w in _norm(text).split() if w not in STOPWORDS]
+        return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+    guide = runs(GUIDE.read_text(encoding="utf-8").replace("**", ""))
+    copied = [t for t in _eval_texts() if runs(t) & guide]
+    assert copied == []
