@@ -37,7 +37,7 @@ class ActionAskQuestion(Action):
             question = choose_question(
                 svc.knowledge,
                 role(tracker),
-                asked,  # type: ignore[arg-type]
+                asked,
                 lesson_id=lesson_id,
                 recent_lessons=recent,
             )

@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.core.replies import Button, Document
+from bot.knowledge import Audience
 from bot.services import Services
 
 _services: Services | None = None
@@ -30,9 +31,8 @@ def user_id(tracker: Tracker) -> int:
     return int(tracker.sender_id)
 
 
-def role(tracker: Tracker) -> str:
-    value = tracker.get_slot("role")
-    return value if value in ("professional", "manager") else "professional"
+def role(tracker: Tracker) -> Audience:
+    return "manager" if tracker.get_slot("role") == "manager" else "professional"
 
 
 def say(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.schedule_text import describe, parse_schedule
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, say, services, user_id
 from bot.core.replies import Button
 from bot.core.schedule import next_due
+from bot.core.schedule_text import describe, parse_schedule
 from bot.storage.models import PromptSchedule, User
 
 DomainDict = dict[str, Any]

@@ -21,7 +21,7 @@ def _settings() -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-def _knowledge(settings: Settings):  # type: ignore[no-untyped-def]
+def _knowledge(settings: Settings):
     from bot.knowledge import KnowledgeError, load_knowledge
 
     try:
@@ -30,7 +30,7 @@ def _knowledge(settings: Settings):  # type: ignore[no-untyped-def]
         raise click.ClickException(f"knowledge: {exc}") from exc
 
 
-def _nlu(settings: Settings, knowledge: Any):  # type: ignore[no-untyped-def]
+def _nlu(settings: Settings, knowledge: Any):
     from bot.nlu.data import TrainingDataError
     from bot.nlu.engine import NLU
 

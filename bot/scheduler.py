@@ -73,7 +73,7 @@ class PromptDispatcher:
             .limit(self.batch)
         )
         async with svc.sessions.begin() as session:
-            if session.bind.dialect.name == "postgresql":
+            if svc.engine.dialect.name == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True)
             result = await session.execute(
                 update(PromptSchedule)

@@ -61,7 +61,7 @@ class RetryingRateLimiter(AIORateLimiter):
         self.network_retries = network_retries
         self.backoff = backoff
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self,
         callback: Callable[..., Awaitable[Any]],
         args: Any,
@@ -73,7 +73,7 @@ class RetryingRateLimiter(AIORateLimiter):
         for attempt in range(self.network_retries + 1):
             try:
                 return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
+                    callback, args, kwargs, endpoint, data, rate_limit_args  # type: ignore[arg-type]
                 )
             except (BadRequest, Forbidden, RetryAfter):
                 raise
@@ -99,7 +99,7 @@ class TelegramChannel:
         base_file_url: str,
         updater: bool = True,
         network_retries: int = 3,
-    ) -> Application:  # type: ignore[type-arg]
+    ) -> Application:
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -121,7 +121,7 @@ class TelegramChannel:
         app.add_error_handler(self.on_error)
         return app
 
-    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(self, app: Application) -> None:
         """The Dutch command menu, so Telegram shows /privacy and the rest."""
         commands = [BotCommand(name, description) for name, description in COMMANDS_NL]
         await app.bot.set_my_commands(commands, language_code="nl")

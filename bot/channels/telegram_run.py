@@ -43,7 +43,7 @@ def webhook_secret(settings: Settings) -> str:
 
 def build_application(
     settings: Settings, coach: Coach, updater: bool = True, network_retries: int = 3
-) -> tuple[TelegramChannel, Application]:  # type: ignore[type-arg]
+) -> tuple[TelegramChannel, Application]:
     channel = TelegramChannel(coach, signer_for(settings))
     app = channel.build(
         settings.require_telegram_token(),
@@ -67,7 +67,7 @@ def _stop_event() -> asyncio.Event:
 @asynccontextmanager
 async def polling(
     settings: Settings, coach: Coach, poll_interval: float = 0.0, timeout: int = 10
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:
     """The Application started with long polling; stopped (in-flight updates finished) on exit."""
     _, app = build_application(settings, coach)
     async with app:
@@ -84,7 +84,7 @@ async def polling(
 def webhook_app(
     settings: Settings,
     app: Application,
-    path: str = "/telegram",  # type: ignore[type-arg]
+    path: str = "/telegram",
     ready: Callable[[], bool] = lambda: True,
 ) -> web.Application:
     """An aiohttp app: Telegram POSTs to `path` with the secret header; /healthz and /metrics."""
@@ -119,7 +119,7 @@ def webhook_app(
 @asynccontextmanager
 async def webhook(
     settings: Settings, coach: Coach, host: str, port: int, path: str, public_url: str | None
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:
     """The Application fed by our webhook server; registers the webhook when given a URL."""
     _, app = build_application(settings, coach, updater=False)
     async with app:
@@ -175,7 +175,7 @@ async def dispatch_once(settings: Settings) -> int:
             settings.require_telegram_token(),
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_api_file_url,
-            rate_limiter=RetryingRateLimiter(max_retries=3),
+            rate_limiter=RetryingRateLimiter(max_retries=3),  # type: ignore[arg-type]
         )
         async with bot:
             dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(settings)))

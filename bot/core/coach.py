@@ -359,7 +359,7 @@ class Coach:
     def _answer_lesson(
         self, turn: Turn, lesson_id: str, text: str = "", parse: Parse | None = None
     ) -> list[Step]:
-        message = _message(text, parse) if parse else {"text": text}
+        message: dict[str, Any] = _message(text, parse) if parse else {"text": text}
         message["entities"] = [{"entity": "lesson", "value": lesson_id}]
         return [
             Step("action_answer_lesson", {"lesson_id": lesson_id}, message),

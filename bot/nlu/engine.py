@@ -184,7 +184,7 @@ def blank_pipeline() -> Language:
     nlp = spacy.blank("nl")
     # Dutch abbreviation exceptions ("bijv.", "o.a.") only decide where a full stop goes, which
     # our features drop anyway; without them the pipeline loads 0.6 s faster (bench/nlu_speed.py).
-    nlp.tokenizer.rules = {}
+    nlp.tokenizer.rules = {}  # type: ignore[union-attr]
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp

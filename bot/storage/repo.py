@@ -154,7 +154,7 @@ async def mark_blocked(
 async def erase_user(session: AsyncSession, user_id: int) -> None:
     """Delete every row of this user in every table (explicitly, not relying on cascades)."""
     for model in USER_TABLES:
-        await session.execute(delete(model).where(model.user_id == user_id))  # type: ignore[attr-defined]
+        await session.execute(delete(model).where(model.user_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
 
 

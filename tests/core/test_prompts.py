@@ -1,4 +1,4 @@
-"""Daily prompts: set in words, delivered once, across DST, after downtime, and by racing workers."""
+"""Daily prompts: set in words, delivered once, across DST, after downtime, by racing workers."""
 
 from __future__ import annotations
 

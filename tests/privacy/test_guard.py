@@ -388,7 +388,7 @@ def test_any_text_scans_without_error_and_redaction_hides_what_was_found(guard, 
     # Outside the findings the text is untouched.
     pieces, pos = [], 0
     for f in scan.findings:
-        pieces += [text[pos:f.start], PLACEHOLDER[f.kind]]
+        pieces += [text[pos : f.start], PLACEHOLDER[f.kind]]
         pos = f.end
     assert redacted == "".join(pieces) + text[pos:]
     # Every whole-word occurrence of a found value, as the guard sees the text (NFKC, no
@@ -397,7 +397,7 @@ def test_any_text_scans_without_error_and_redaction_hides_what_was_found(guard, 
     norm = _Normalised(text)
     covered = [(f.start, f.end) for f in scan.findings]
     for f in scan.findings:
-        raw = text[f.start:f.end]
+        raw = text[f.start : f.end]
         value = _Normalised(raw).text
         if not value.strip():
             continue
