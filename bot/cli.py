@@ -259,6 +259,95 @@ def upgrade() -> None:
 
 
 @main.group()
+def invite() -> None:
+    """Invitations for COACH_ACCESS=invite (admin actions live here, never in the chat)."""
+
+
+def _with_sessions(settings: Settings, work: Any) -> Any:
+    from bot.storage.db import make_engine, session_factory
+    from bot.storage.db import upgrade as run_upgrade
+
+    async def _go() -> Any:
+        engine = make_engine(settings.database_url)
+        try:
+            await run_upgrade(engine)
+            async with session_factory(engine).begin() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(_go())
+
+
+@invite.command(name="create")
+@click.option("--org", "organisation", required=True, help='e.g. "Gemeente Utrecht".')
+@click.option(
+    "--uses", type=click.IntRange(min=1), default=None, help="How many people may use it."
+)
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day it works (YYYY-MM-DD, end of that day in COACH_TIMEZONE).",
+)
+@click.option(
+    "--bot-username", envvar="TELEGRAM_BOT_USERNAME", default="<bot>", help="For the t.me link."
+)
+def invite_create(organisation: str, uses: int | None, expires: Any, bot_username: str) -> None:
+    """Create an invitation and print its deep link."""
+    from datetime import time, timedelta
+
+    from bot.clock import utcnow
+    from bot.storage import invites
+
+    settings = _settings()
+    expires_at = None
+    if expires is not None:
+        end = expires.date() + timedelta(days=1)
+        from datetime import datetime
+
+        expires_at = datetime.combine(end, time(0), tzinfo=settings.timezone)
+
+    async def work(session: Any) -> str:
+        made = await invites.create(session, organisation, uses, expires_at, utcnow())
+        return made.code
+
+    code = _with_sessions(settings, work)
+    click.echo(f"https://t.me/{bot_username}?start={code}")
+
+
+@invite.command(name="list")
+def invite_list() -> None:
+    """List invitations with their organisation, uses left and expiry."""
+    from bot.storage import invites
+
+    async def work(session: Any) -> list[str]:
+        return [
+            f"{i.code}  {i.organisation}  uses_left={'∞' if i.uses_left is None else i.uses_left}"
+            f"  expires={i.expires_at.date().isoformat() if i.expires_at else '-'}"
+            f"{'  REVOKED' if i.revoked else ''}"
+            for i in await invites.all_invites(session)
+        ]
+
+    for line in _with_sessions(_settings(), work):
+        click.echo(line)
+
+
+@invite.command(name="revoke")
+@click.argument("code")
+def invite_revoke(code: str) -> None:
+    """Revoke an invitation; people who already joined keep access."""
+    from bot.storage import invites
+
+    async def work(session: Any) -> bool:
+        return await invites.revoke(session, code)
+
+    if not _with_sessions(_settings(), work):
+        raise click.ClickException(f"no invitation with code {code}")
+    click.echo(f"revoked {code}")
+
+
+@main.group()
 def keys() -> None:
     """Encryption keys for reflection texts."""
 

@@ -69,17 +69,49 @@ def nlu(knowledge: Knowledge, model_dir: Path) -> NLU:
     )
 
 
+async def _create_database(name: str, drop: bool = False) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_URL)
+    conn = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test process's own, so parallel test runs never collide."""
+    if not _postgres_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    from sqlalchemy.engine import make_url
+
+    name = f"coach_test_{os.getpid()}"
+    asyncio.run(_create_database(name))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_create_database(name, drop=True))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
         return
-    if not _postgres_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    asyncio.run(reset_postgres(POSTGRES_URL))
-    yield POSTGRES_URL
+    url = request.getfixturevalue("postgres_url")
+    asyncio.run(reset_postgres(url))
+    yield url
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,7 +24,10 @@ needs_guide = pytest.mark.skipif(
     reason="guide markdown not found (looked at ../shared/handreiking/nieuw-op-de-arbeidsmarkt.md "
     "and $COACH_GUIDE_PATH); cannot compare the knowledge files with the guide",
 )
-ROLE_LABELS = {"UITVOERENDE PROFESSIONALS": "professional", "LEIDINGGEVENDEN - BELEIDSMAKERS": "manager"}
+ROLE_LABELS = {
+    "UITVOERENDE PROFESSIONALS": "professional",
+    "LEIDINGGEVENDEN - BELEIDSMAKERS": "manager",
+}
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +129,9 @@ def test_cards_match_the_guide_and_its_role_labels(kn: Knowledge, guide: str) ->
     for card, (bullets, label, other) in zip(kn.cards, parsed, strict=True):
         assert [q.text for q in card.questions] == bullets, card.id
         assert card.audience == label, card.id
-        addressed = "professional" if any("aan uitvoerende professionals" in o for o in other) else label
+        addressed = (
+            "professional" if any("aan uitvoerende professionals" in o for o in other) else label
+        )
         assert card.addressed_to == addressed, card.id
         assert [q.id for q in card.questions] == [
             f"{card.id}-{n}" for n in range(1, len(card.questions) + 1)
@@ -194,7 +201,13 @@ def test_summaries_are_short_and_plain(kn: Knowledge) -> None:
 # --- broken content is rejected with file and entry named ---------------------------------
 
 
-def _broken_copy(tmp_path: Path, filename: str, key: str, entry_id: str, change) -> Path:  # type: ignore[no-untyped-def]
+def _broken_copy(
+    tmp_path: Path,
+    filename: str,
+    key: str,
+    entry_id: str,
+    change: Callable[[dict[str, Any]], object],
+) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_DIR, target)
     path = target / filename
@@ -217,7 +230,11 @@ def test_short_summary_is_rejected(tmp_path: Path) -> None:
 
 def test_unknown_question_id_is_rejected(tmp_path: Path) -> None:
     directory = _broken_copy(
-        tmp_path, "items.yaml", "items", "nazorg", lambda e: e["questions"].append("stappen_manager-99")
+        tmp_path,
+        "items.yaml",
+        "items",
+        "nazorg",
+        lambda e: e["questions"].append("stappen_manager-99"),
     )
     with pytest.raises(KnowledgeError) as exc:
         load_knowledge(directory)

@@ -73,7 +73,12 @@ class RetryingRateLimiter(AIORateLimiter):
         for attempt in range(self.network_retries + 1):
             try:
                 return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args  # type: ignore[arg-type]
+                    callback,
+                    args,
+                    kwargs,
+                    endpoint,
+                    data,
+                    rate_limit_args,  # type: ignore[arg-type]
                 )
             except (BadRequest, Forbidden, RetryAfter):
                 raise

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +42,8 @@ from bot.storage import repo
 log = logging.getLogger(__name__)
 MAX_REFLECTION_CHARS = 4000
 EMERGENCY_REPEAT_HOURS = 24
+FLOOD_MESSAGES = 15
+FLOOD_SECONDS = 30.0
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Coach:
         self.nlu = nlu
         self.executor = executor
         self._locks: OrderedDict[tuple[str, str], asyncio.Lock] = OrderedDict()
+        self._recent: dict[tuple[str, str], deque[float]] = {}
 
     def _lock(self, user: UserRef) -> asyncio.Lock:
         key = (user.channel, user.id)
@@ -86,7 +89,13 @@ class Coach:
         if isinstance(message, str):
             message = Incoming(text=message)
         async with self._lock(user):
+            if self.services.settings.coach_access == "invite" and not await self._admit(
+                user, message
+            ):
+                return [Reply(texts.NO_ACCESS)]
             turn = await self._load(user)
+            if self._flooding(user):
+                turn.replies.append(Reply(texts.SLOW_DOWN))
             steps = self._plan(turn, message)
             for step in steps:
                 await self._run(turn, step)
@@ -116,6 +125,37 @@ class Coach:
                 await self._run(turn, step)
             await self._save(turn)
             return turn.replies
+
+    def _flooding(self, user: UserRef) -> bool:
+        """More than FLOOD_MESSAGES in FLOOD_SECONDS: say so once; every message is still read."""
+        now = self.services.clock().timestamp()
+        recent = self._recent.setdefault((user.channel, user.id), deque())
+        while recent and now - recent[0] > FLOOD_SECONDS:
+            recent.popleft()
+        recent.append(now)
+        if len(self._recent) > 10_000:
+            self._recent.pop(next(iter(self._recent)))
+        return len(recent) == FLOOD_MESSAGES + 1
+
+    async def _admit(self, user: UserRef, message: Incoming) -> bool:
+        """Invite mode: known invited users, or a /start with a valid invite code."""
+        from bot.storage import invites
+
+        svc = self.services
+        async with svc.sessions.begin() as session:
+            if await invites.admitted(session, user.channel, user.id):
+                return True
+            command, _, code = clean(message.text).partition(" ")
+            if command.split("@")[0].lower() != "/start" or not code.strip():
+                return False
+            return await invites.redeem(
+                session,
+                code.strip()[:64],
+                user.channel,
+                user.id,
+                svc.settings.coach_timezone,
+                svc.clock(),
+            )
 
     # -- state --------------------------------------------------------------------------
     async def _load(self, user: UserRef) -> Turn:

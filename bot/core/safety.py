@@ -8,7 +8,7 @@ from bot.nlu.text import fold
 
 _DANGER = re.compile(
     r"\b(zelfmoord|suicid\w*|zelfdoding|113|"
-    r"(wil|wilt|willen) niet meer leven|niet meer (willen )?leven|"
+    r"(wil|wilt|willen) niet meer leven|niet meer (wil|wilt|willen )?\s?leven|"
     r"(een )?eind(e)? aan (zijn|haar|mijn|z'n|m'n) leven|"
     r"(zichzelf|mezelf|zich) (iets )?(aan ?doen|van kant maken|ophangen)|"
     r"van kant (te )?maken|overdosis|"

@@ -121,6 +121,10 @@ PRIVACY = (
     "/export geeft al je gegevens, /vergeet wist alles."
 )
 
+NO_ACCESS = (
+    "Deze coach is alleen te gebruiken met een uitnodiging van je organisatie. "
+    "Vraag je leidinggevende of functioneel beheerder om een uitnodigingslink."
+)
 EMERGENCY = (
     "Wat je schrijft klinkt ernstig. Is er direct gevaar? Bel 112. "
     "Denkt iemand aan zelfdoding? Bel 113 (0800-0113, gratis) of chat via 113.nl. "

@@ -1,0 +1,88 @@
+"""Invitations for invite-only deployments (COACH_ACCESS=invite); managed on the command line."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Invite, User
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, fits Telegram's 64-character start param
+
+
+async def create(
+    session: AsyncSession,
+    organisation: str,
+    uses: int | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> Invite:
+    invite = Invite(
+        code=new_code(),
+        organisation=organisation,
+        uses_left=uses,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def all_invites(session: AsyncSession) -> list[Invite]:
+    return list(await session.scalars(select(Invite).order_by(Invite.created_at)))
+
+
+async def revoke(session: AsyncSession, code: str) -> bool:
+    invite = await session.get(Invite, code)
+    if invite is None:
+        return False
+    invite.revoked = True
+    return True
+
+
+def usable(invite: Invite | None, now: datetime) -> bool:
+    return (
+        invite is not None
+        and not invite.revoked
+        and (invite.uses_left is None or invite.uses_left > 0)
+        and (invite.expires_at is None or invite.expires_at > now)
+    )
+
+
+async def admitted(session: AsyncSession, channel: str, channel_user_id: str) -> bool:
+    user = await session.scalar(
+        select(User).where(User.channel == channel, User.channel_user_id == channel_user_id)
+    )
+    return user is not None and user.invite_code is not None
+
+
+async def redeem(
+    session: AsyncSession,
+    code: str,
+    channel: str,
+    channel_user_id: str,
+    timezone: str,
+    now: datetime,
+) -> bool:
+    """Admit a user with a valid invite: keep the organisation, use up one use."""
+    invite = await session.get(Invite, code, with_for_update=True)
+    if not usable(invite, now):
+        return False
+    assert invite is not None
+    user = await session.scalar(
+        select(User).where(User.channel == channel, User.channel_user_id == channel_user_id)
+    )
+    if user is None:
+        user = User(channel=channel, channel_user_id=channel_user_id, timezone=timezone)
+        session.add(user)
+    user.invite_code = invite.code
+    user.organisation = invite.organisation
+    if invite.uses_left is not None:
+        invite.uses_left -= 1
+    return True
