@@ -182,8 +182,10 @@ def shell(user_id: str) -> None:
 def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, path: str) -> None:
     """Run the Telegram bot (long polling, or --webhook), with the daily prompts."""
     from bot.channels.telegram_run import run_telegram
+    from bot.logs import setup_logging
 
     settings = _settings()
+    setup_logging(logging.getLevelNamesMapping().get(settings.coach_log_level.upper(), logging.INFO))
     try:
         settings.require_telegram_token()
     except SettingsError as exc:
