@@ -11,12 +11,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import zlib
 from collections import OrderedDict, deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import ActionExecutor
+from sqlalchemy import text
 
 from bot.core import texts
 from bot.core.dialogue import (
@@ -88,7 +92,7 @@ class Coach:
         """One turn for one user; turns of the same user run one after the other."""
         if isinstance(message, str):
             message = Incoming(text=message)
-        async with self._lock(user):
+        async with self._lock(user), self._database_lock(user):
             if self.services.settings.coach_access == "invite" and not await self._admit(
                 user, message
             ):
@@ -106,7 +110,7 @@ class Coach:
         """The daily prompt for one user: today's onboarding day, or a rotating question."""
         from bot.storage.models import Onboarding, PromptSchedule, User
 
-        async with self._lock(user):
+        async with self._lock(user), self._database_lock(user):
             turn = await self._load(user)
             async with self.services.sessions() as session:
                 onboarding = await session.get(Onboarding, turn.user_id)
@@ -125,6 +129,22 @@ class Coach:
                 await self._run(turn, step)
             await self._save(turn)
             return turn.replies
+
+    @asynccontextmanager
+    async def _database_lock(self, user: UserRef) -> AsyncIterator[None]:
+        """On PostgreSQL, one turn per user at a time across all replicas (an advisory lock)."""
+        engine = self.services.engine
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        key = zlib.crc32(f"{user.channel}:{user.id}".encode()) - 2**31
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                await conn.commit()
 
     def _flooding(self, user: UserRef) -> bool:
         """More than FLOOD_MESSAGES in FLOOD_SECONDS: say so once; every message is still read."""
