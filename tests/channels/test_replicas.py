@@ -89,7 +89,9 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
     ]
     try:
         async with aiohttp.ClientSession() as http:
-            await asyncio.gather(*(_wait_healthy(http, p, pr) for p, pr in zip(ports, procs)))
+            await asyncio.gather(
+                *(_wait_healthy(http, p, pr) for p, pr in zip(ports, procs, strict=True))
+            )
             headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
             next_id = iter(range(1, 10_000))
 
