@@ -14,5 +14,6 @@ if __name__ == "__main__":
     failed = 0
     for name in BENCHES:
         print(f"== {name}", flush=True)
-        failed += subprocess.run([sys.executable, str(HERE / name)], cwd=HERE.parent).returncode != 0
+        done = subprocess.run([sys.executable, str(HERE / name)], cwd=HERE.parent)
+        failed += done.returncode != 0
     sys.exit(1 if failed else 0)
