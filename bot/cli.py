@@ -185,7 +185,8 @@ def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, p
     from bot.logs import setup_logging
 
     settings = _settings()
-    setup_logging(logging.getLevelNamesMapping().get(settings.coach_log_level.upper(), logging.INFO))
+    level = logging.getLevelNamesMapping().get(settings.coach_log_level.upper(), logging.INFO)
+    setup_logging(level)
     try:
         settings.require_telegram_token()
     except SettingsError as exc:
