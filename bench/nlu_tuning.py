@@ -39,9 +39,10 @@ def main(folds: int = 5, seed: int = 7) -> None:
 
     grid = {
         "retrieval_weight": [0.0, 0.2, 0.35, 0.5],
-        "reject_below": [0.15, 0.2, 0.25, 0.3, 0.35, 0.4],
+        "reject_below": [0.0, 0.05, 0.1, 0.15, 0.2],
         "retrieval_rescue": [0.35, 0.45, 0.6, 1.1],
-        "meta_below": [0.3, 0.4, 0.5],
+        "oos_above": [0.3, 0.45, 0.6, 0.75],
+        "meta_below": [0.2, 0.3, 0.4],
     }
     best: tuple[float, dict[str, float], dict[str, float]] | None = None
     for values in itertools.product(*grid.values()):

@@ -25,10 +25,12 @@ from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
 from bot.core.schedule import missed_a_day, next_due
 from bot.metrics import PROMPTS_SENT
+from bot.ratelimit import SharedRateLimiter, telegram_send_limiter
 from bot.storage.models import PromptSchedule, User
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
+CONCURRENCY = 10  # deliveries in flight per dispatcher (see PromptDispatcher.__init__)
 
 
 class Blocked(Exception):
@@ -49,8 +51,12 @@ class PromptDispatcher:
         send: Sender,
         worker: str | None = None,
         batch: int = 100,
-        concurrency: int = 30,
+        concurrency: int = CONCURRENCY,
     ) -> None:
+        # A prompt holds up to two pooled connections at once (its advisory lock and its
+        # turn), so `concurrency` must stay well under half the pool (10 + 20 overflow on
+        # PostgreSQL): at 30, every connection held an advisory lock and waited for a second
+        # one until the pool timed out. 10 in flight still outpace the 30/s send limit.
         self.coach = coach
         self.send = send
         self.worker = worker or worker_name()
@@ -162,14 +168,18 @@ class PromptDispatcher:
                 schedule.claimed_at = None
 
 
-def telegram_sender(bot: Any, signer: Any) -> Sender:
+def telegram_sender(bot: Any, signer: Any, limiter: SharedRateLimiter | None = None) -> Sender:
+    """Deliver with `bot`; with a `limiter`, every message first takes one of its slots
+    (shared by all dispatcher processes when it is backed by Redis)."""
     from telegram.error import Forbidden
 
     from bot.channels.telegram import send_replies
 
+    before_send = limiter.acquire if limiter is not None else None
+
     async def send(user: UserRef, replies: list[Reply]) -> None:
         try:
-            await send_replies(bot, int(user.id), int(user.id), replies, signer)
+            await send_replies(bot, int(user.id), int(user.id), replies, signer, before_send)
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
 
@@ -179,9 +189,21 @@ def telegram_sender(bot: Any, signer: Any) -> Sender:
 async def prompt_loop(coach: Coach, bot: Any, stop: asyncio.Event, every: float = 20.0) -> None:
     """Tick in the running bot: dispatch due prompts, then purge old reflections daily."""
     from bot.channels.telegram_run import signer_for
+
+    settings = coach.services.settings
+    limiter = telegram_send_limiter(settings.coach_redis_url, settings.require_telegram_token())
+    dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(settings), limiter))
+    try:
+        await _tick(coach, dispatcher, stop, every)
+    finally:
+        await limiter.aclose()
+
+
+async def _tick(
+    coach: Coach, dispatcher: PromptDispatcher, stop: asyncio.Event, every: float
+) -> None:
     from bot.storage import repo
 
-    dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(coach.services.settings)))
     last_purge = None
     while not stop.is_set():
         try:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     coach_encryption_key: str | None = None
     coach_name_detection: Literal["rules", "deduce"] = "rules"
     coach_log_level: str = "INFO"
+    coach_redis_url: str | None = None
     telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, InputFile, Message, Update
@@ -27,6 +28,7 @@ from bot.core import texts
 from bot.core.coach import Coach
 from bot.core.replies import Incoming, Reply, UserRef
 from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS
+from bot.ratelimit import SharedRateLimiter
 from bot.storage import repo
 
 log = logging.getLogger(__name__)
@@ -53,13 +55,29 @@ GROUPS_ONLY_PRIVATE = (
 )
 
 
-class RetryingRateLimiter(AIORateLimiter):
-    """PTB's rate limiter (30 msg/s, RetryAfter honoured) that also retries network errors."""
+PACED_ENDPOINTS = frozenset({"sendMessage", "sendDocument"})
 
-    def __init__(self, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
+
+class RetryingRateLimiter(AIORateLimiter):
+    """PTB's rate limiter (30 msg/s, RetryAfter honoured) that also retries network errors.
+
+    With `shared` (the prompt dispatcher's bot), every attempt at sendMessage/sendDocument
+    first takes a slot of that limiter (one rate for all processes), retries after a 429
+    included; pass ``overall_max_rate=0, max_retries=0`` so PTB neither limits nor retries
+    those a second time.
+    """
+
+    def __init__(
+        self,
+        network_retries: int = 3,
+        backoff: float = 0.5,
+        shared: SharedRateLimiter | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.network_retries = network_retries
         self.backoff = backoff
+        self.shared = shared
 
     async def process_request(
         self,
@@ -70,17 +88,27 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
+        paced = self.shared is not None and endpoint in PACED_ENDPOINTS
         for attempt in range(self.network_retries + 1):
             try:
+                if paced:
+                    assert self.shared is not None
+                    await self.shared.acquire()
                 return await super().process_request(
-                    callback,
+                    callback,  # type: ignore[arg-type]
                     args,
                     kwargs,
                     endpoint,
                     data,
-                    rate_limit_args,  # type: ignore[arg-type]
+                    rate_limit_args,
                 )
-            except (BadRequest, Forbidden, RetryAfter):
+            except RetryAfter as exc:
+                if not paced or attempt == self.network_retries:
+                    raise
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                await asyncio.sleep(seconds + 0.1)
+            except (BadRequest, Forbidden):
                 raise
             except (NetworkError, TimedOut):
                 if attempt == self.network_retries:
@@ -236,12 +264,22 @@ class TelegramChannel:
 
 
 async def send_replies(
-    bot: Any, chat_id: int, user_id: int, replies: list[Reply], signer: CallbackSigner
+    bot: Any,
+    chat_id: int,
+    user_id: int,
+    replies: list[Reply],
+    signer: CallbackSigner,
+    before_send: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Send core replies: HTML-escaped, split under 4,096 characters, buttons on the last part."""
+    """Send core replies: HTML-escaped, split under 4,096 characters, buttons on the last part.
+
+    `before_send` is awaited before every message (the prompt dispatcher's shared limiter).
+    """
     for reply in replies:
         markup = keyboard(reply.buttons, user_id, signer)
         if reply.document is not None:
+            if before_send is not None:
+                await before_send()
             await bot.send_document(
                 chat_id,
                 InputFile(reply.document.content, filename=reply.document.filename),
@@ -253,6 +291,8 @@ async def send_replies(
         parts = split_message(reply.text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
+            if before_send is not None:
+                await before_send()
             await bot.send_message(
                 chat_id,
                 part,

@@ -69,9 +69,10 @@ async def polling(
     settings: Settings, coach: Coach, poll_interval: float = 0.0, timeout: int = 10
 ) -> AsyncIterator[Application]:
     """The Application started with long polling; stopped (in-flight updates finished) on exit."""
-    _, app = build_application(settings, coach)
+    channel, app = build_application(settings, coach)
     async with app:
         await app.start()
+        await channel.post_init(app)  # PTB runs post_init only in run_polling/run_webhook
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=poll_interval, timeout=timeout)
         try:
@@ -121,9 +122,10 @@ async def webhook(
     settings: Settings, coach: Coach, host: str, port: int, path: str, public_url: str | None
 ) -> AsyncIterator[Application]:
     """The Application fed by our webhook server; registers the webhook when given a URL."""
-    _, app = build_application(settings, coach, updater=False)
+    channel, app = build_application(settings, coach, updater=False)
     async with app:
         await app.start()
+        await channel.post_init(app)  # PTB runs post_init only in run_polling/run_webhook
         if public_url:
             await app.bot.set_webhook(
                 public_url.rstrip("/") + path,
@@ -165,18 +167,30 @@ async def run_telegram(
 async def dispatch_once(settings: Settings) -> int:
     """`coach prompts dispatch --once`: one pass of the dispatcher with a Telegram bot."""
     from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
 
     from bot.channels.telegram import RetryingRateLimiter
-    from bot.scheduler import PromptDispatcher, telegram_sender
+    from bot.ratelimit import telegram_send_limiter
+    from bot.scheduler import CONCURRENCY, PromptDispatcher, telegram_sender
     from bot.wiring import coach_for
 
+    token = settings.require_telegram_token()
     async with coach_for(settings) as coach:
+        # The shared limiter paces every prompt message, retries after a 429 included (one
+        # rate across all dispatcher processes when COACH_REDIS_URL is set); PTB's own
+        # overall 30/s limit and RetryAfter retries are off here so nothing is paced twice.
+        limiter = telegram_send_limiter(settings.coach_redis_url, token)
         bot: ExtBot[None] = ExtBot(
-            settings.require_telegram_token(),
+            token,
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_api_file_url,
-            rate_limiter=RetryingRateLimiter(max_retries=3),  # type: ignore[arg-type]
+            rate_limiter=RetryingRateLimiter(  # type: ignore[arg-type]
+                shared=limiter, max_retries=0, overall_max_rate=0
+            ),
+            request=HTTPXRequest(connection_pool_size=CONCURRENCY),
         )
-        async with bot:
-            dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(settings)))
+        async with bot, limiter:
+            sender = telegram_sender(bot, signer_for(settings))
+            # small claims keep the replicas busy to the end instead of one finishing 100
+            dispatcher = PromptDispatcher(coach, sender, batch=2 * CONCURRENCY)
             return await dispatcher.run_once()

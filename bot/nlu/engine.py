@@ -30,7 +30,7 @@ from bot.nlu.text import MAX_NLU_CHARS, clean
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-3"
+FEATURE_VERSION = "coach-nlu-4"
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
@@ -54,7 +54,8 @@ class Thresholds:
     """Decision settings, chosen with `bench/nlu_tuning.py` on the training data's folds."""
 
     retrieval_weight: float = 0.35  # weight of similarity to the guide's text
-    reject_below: float = 0.30  # a lesson score below this is "not in the guide"
+    reject_below: float = 0.08  # a lesson score below this is "not in the guide"
+    oos_above: float = 0.45  # out-of-scope must be at least this sure to win
     retrieval_rescue: float = 0.45  # similarity that overrides an out-of-scope guess
     ambiguous_ratio: float = 0.75  # second candidate within this share of the first...
     confident_above: float = 0.65  # ...unless the first is at least this sure
@@ -133,8 +134,10 @@ class NLU:
         winner = max(groups, key=lambda g: groups[g])
         if winner in META_INTENTS and groups[winner] < t.meta_below:
             winner = LESSON if groups[LESSON] >= groups[OUT_OF_SCOPE] else OUT_OF_SCOPE
-        if winner == OUT_OF_SCOPE and best_sim >= t.retrieval_rescue:
-            winner = LESSON
+        if winner == OUT_OF_SCOPE and (
+            best_sim >= t.retrieval_rescue or groups[OUT_OF_SCOPE] < t.oos_above
+        ):
+            winner = max((g for g in groups if g != OUT_OF_SCOPE), key=lambda g: groups[g])
 
         if winner == ABOUT:
             topic = max(topic_p, key=lambda k: topic_p[k])
@@ -177,6 +180,16 @@ def item_documents(knowledge: Knowledge) -> dict[str, str]:
         )
         for item in knowledge.items
     }
+
+
+def knowledge_examples(knowledge: Knowledge) -> list[tuple[str, str]]:
+    """The guide's own words as extra examples: each title and keyword, each topic title."""
+    examples = []
+    for item in knowledge.items:
+        examples.append((item.title, f"{LESSON}/{item.id}"))
+        examples += [(keyword, f"{LESSON}/{item.id}") for keyword in item.keywords]
+    examples += [(topic.title, f"{ABOUT}/{topic.id}") for topic in knowledge.topics]
+    return examples
 
 
 def blank_pipeline() -> Language:
@@ -228,6 +241,7 @@ def build(
 ) -> Language:
     """A trained pipeline in memory (used by `train` and by cross-validation)."""
     nlp = blank_pipeline()
+    pairs = [*pairs, *knowledge_examples(knowledge)]
     docs = list(nlp.pipe(clean(text) for text, _ in pairs))
     items = item_documents(knowledge)
     item_docs = dict(zip(items, nlp.pipe(items.values()), strict=True))

@@ -53,14 +53,14 @@ def fit_model(
     labels: Sequence[str],
     item_pairs: dict[str, tuple[str, str]],
     synonyms: dict[str, str],
-    c: float = C,
+    c: float | None = None,
 ) -> Model:
     """Fit the classifier and the item index; the result predicts without scikit-learn."""
     intent_features = SkFeatures().fit(pairs).compiled()
     x = _matrix(intent_features, pairs)
     from scipy import sparse
 
-    classifier = LogisticRegression(C=c, max_iter=3000)
+    classifier = LogisticRegression(C=c or C, max_iter=3000, class_weight="balanced")
     classifier.fit(sparse.csr_matrix(x), list(labels))
     item_features = SkFeatures().fit(list(item_pairs.values())).compiled()
     items = _matrix(item_features, list(item_pairs.values()))
