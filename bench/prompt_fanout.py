@@ -22,7 +22,6 @@ import os
 import resource
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,8 +40,6 @@ from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotApi  # noqa: E402
 DB_NAME = "coach_bench_fanout"
 FIRST_CHAT = 700_000_000
 _COMMAND = [str(ROOT / ".venv" / "bin" / "coach")]
-if os.environ.get("XPROFILE"):
-    _COMMAND = [sys.executable, "-m", "cProfile", "-o", os.environ["XPROFILE"], *_COMMAND]
 
 
 async def fresh_database(admin_url: str) -> str:
@@ -50,8 +47,11 @@ async def fresh_database(admin_url: str) -> str:
 
     url = make_url(admin_url)
     conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username,
-        password=url.password, database=url.database,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
     )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
@@ -70,17 +70,31 @@ async def seed(db_url: str, users: int) -> None:
         local = now.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%H:%M")
         async with engine.begin() as conn:
             rows = [
-                {"channel": "telegram", "channel_user_id": str(FIRST_CHAT + i),
-                 "role": "professional", "timezone": "Europe/Amsterdam",
-                 "new_in_work": False, "created_at": now - timedelta(days=30)}
+                {
+                    "channel": "telegram",
+                    "channel_user_id": str(FIRST_CHAT + i),
+                    "role": "professional",
+                    "timezone": "Europe/Amsterdam",
+                    "new_in_work": False,
+                    "created_at": now - timedelta(days=30),
+                }
                 for i in range(users)
             ]
             ids = (await conn.execute(insert(User).returning(User.id), rows)).scalars().all()
-            await conn.execute(insert(PromptSchedule), [
-                {"user_id": uid, "local_time": local, "weekdays_only": False, "active": True,
-                 "weekly_review": False, "next_due_at": now - timedelta(seconds=5)}
-                for uid in ids
-            ])
+            await conn.execute(
+                insert(PromptSchedule),
+                [
+                    {
+                        "user_id": uid,
+                        "local_time": local,
+                        "weekdays_only": False,
+                        "active": True,
+                        "weekly_review": False,
+                        "next_due_at": now - timedelta(seconds=5),
+                    }
+                    for uid in ids
+                ],
+            )
     finally:
         await engine.dispose()
 
@@ -90,10 +104,14 @@ async def still_due(db_url: str) -> int:
     try:
         async with engine.connect() as conn:
             now = datetime.now(UTC)
-            return int(await conn.scalar(
-                select(func.count()).select_from(PromptSchedule)
-                .where(PromptSchedule.next_due_at <= now)
-            ) or 0)
+            return int(
+                await conn.scalar(
+                    select(func.count())
+                    .select_from(PromptSchedule)
+                    .where(PromptSchedule.next_due_at <= now)
+                )
+                or 0
+            )
     finally:
         await engine.dispose()
 
@@ -104,6 +122,7 @@ def _children_cpu() -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
+    load_before = os.getloadavg()[0]
     db_url = await fresh_database(args.postgres)
     await seed(db_url, args.users)
     from redis.asyncio import Redis
@@ -130,9 +149,14 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         started = loop.time()
         procs = [
             await asyncio.create_subprocess_exec(
-                *_COMMAND, "prompts", "dispatch", "--once",
-                env=env, cwd=str(data_dir),
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                *_COMMAND,
+                "prompts",
+                "dispatch",
+                "--once",
+                env=env,
+                cwd=str(data_dir),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
             )
             for _ in range(args.processes)
         ]
@@ -167,15 +191,21 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "fanout_vs_allowed": round(fanout / allowed, 3),
         "dispatcher_cpu_seconds": round(cpu_after - cpu_before, 1),
         "cpus": os.cpu_count(),
-        "shortest_span_of_31_sends": round(min(
-            (b.time - a.time for a, b in zip(sends, sends[30:], strict=False)), default=0.0), 3),
+        "load_average_before": round(load_before, 2),
+        "shortest_span_of_31_sends": round(
+            min((b.time - a.time for a, b in zip(sends, sends[30:], strict=False)), default=0.0), 3
+        ),
         "delivered_per_5s": [
             sum(1 for d in delivered if i <= (d.time - first) // 5 < i + 1)
             for i in range(int(fanout // 5) + 1)
         ],
         "peak_messages_in_any_second": max(
-            (sum(1 for d in delivered[i:i + 40] if d.time - c.time < 1.0)
-             for i, c in enumerate(delivered)), default=0),
+            (
+                sum(1 for d in delivered[i : i + 40] if d.time - c.time < 1.0)
+                for i, c in enumerate(delivered)
+            ),
+            default=0,
+        ),
     }
     result["ok"] = (
         result["missing_chats"] == 0
@@ -191,15 +221,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=3)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--redis", default=os.environ.get(
-        "COACH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("COACH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
     sys.exit(0 if result["ok"] else 1)
 
 
 if __name__ == "__main__":
-    started = time.time()
     main()

@@ -7,8 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["nlu_speed.py", "turn_latency.py", "privacy_detection.py", "shell_rss.py",
-           "prompt_fanout.py"]
+BENCHES = [
+    "nlu_speed.py",
+    "turn_latency.py",
+    "privacy_detection.py",
+    "shell_rss.py",
+    "prompt_fanout.py",
+]
 
 if __name__ == "__main__":
     failed = 0

@@ -14,9 +14,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TURNS = ["1", "2", "hoe bespreek ik discriminatie?", "ik vraag door naar wat er gebeurde",
-         "stop", "mijn klant heeft gezondheidsklachten", "sla over", "/mijnreflecties",
-         "/export"]
+TURNS = [
+    "1",
+    "2",
+    "hoe bespreek ik discriminatie?",
+    "ik vraag door naar wat er gebeurde",
+    "stop",
+    "mijn klant heeft gezondheidsklachten",
+    "sla over",
+    "/mijnreflecties",
+    "/export",
+]
 
 
 def rss_mb(pid: int) -> float:
@@ -28,10 +36,15 @@ def rss_mb(pid: int) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "COACH_DATA_DIR": tmp,
-               "COACH_MODEL_DIR": str(ROOT / "data" / "model")}
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "shell"], cwd=ROOT, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        env = {**os.environ, "COACH_DATA_DIR": tmp, "COACH_MODEL_DIR": str(ROOT / "data" / "model")}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "shell"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdin is not None
         started = time.perf_counter()
         for turn in TURNS:
@@ -42,8 +55,16 @@ def main() -> None:
         proc.stdin.write("/quit\n")
         proc.stdin.flush()
         proc.wait(timeout=30)
-        print(json.dumps({"turns": len(TURNS), "rss_mb": round(peak, 1),
-                          "seconds": round(time.perf_counter() - started, 1)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "turns": len(TURNS),
+                    "rss_mb": round(peak, 1),
+                    "seconds": round(time.perf_counter() - started, 1),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -20,13 +20,17 @@ from bot.settings import Settings
 from bot.wiring import coach_for
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [json.loads(line)["text"] for line in
-             (ROOT / "tests/data/eval.jsonl").read_text(encoding="utf-8").splitlines() if line]
+QUESTIONS = [
+    json.loads(line)["text"]
+    for line in (ROOT / "tests/data/eval.jsonl").read_text(encoding="utf-8").splitlines()
+    if line
+]
 
 
 async def measure(url: str, data_dir: Path, turns: int = 400) -> dict[str, float]:
-    settings = Settings(coach_data_dir=data_dir, coach_database_url=url,
-                        coach_model_dir=ROOT / "data" / "model")
+    settings = Settings(
+        coach_data_dir=data_dir, coach_database_url=url, coach_model_dir=ROOT / "data" / "model"
+    )
     async with coach_for(settings) as coach:
         who = UserRef("bench", f"u{time.time_ns()}")
         await coach.handle(who, "/start")

@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, InputFile, Message, Update
@@ -105,9 +104,8 @@ class RetryingRateLimiter(AIORateLimiter):
             except RetryAfter as exc:
                 if not paced or attempt == self.network_retries:
                     raise
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                await asyncio.sleep(seconds + 0.1)
+                # as PTB's own limiter does: the public attribute warns until PTB 23
+                await asyncio.sleep(exc._retry_after.total_seconds() + 0.1)
             except (BadRequest, Forbidden):
                 raise
             except (NetworkError, TimedOut):

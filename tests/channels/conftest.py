@@ -134,9 +134,7 @@ class Talk:
 
     async def reflect(self, answer: str) -> list[Call]:
         """Answer an open gesprekskaart question; confirms 'as answer' if the bot asks."""
-        calls = await self.say(
-            answer, lambda t: "Nog één stap verder" in t or "nieuwe vraag?" in t
-        )
+        calls = await self.say(answer, lambda t: "Nog één stap verder" in t or "nieuwe vraag?" in t)
         if "nieuwe vraag?" in calls[-1].params["text"]:
             calls = await self.press(calls[-1], "Bewaar als antwoord", "Nog één stap verder")
         return calls

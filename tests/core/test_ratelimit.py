@@ -82,3 +82,44 @@ async def test_an_idle_limiter_lets_the_first_send_through_at_once() -> None:
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         SharedRateLimiter(rate=0)
+
+
+async def test_prompt_bot_paces_sends_and_retries_through_the_shared_limiter() -> None:
+    """Two "processes" (bots) at full speed share one 29/s limiter: no 429 from a 30/s API;
+    a 429 that does come is retried after retry_after, again through the limiter."""
+    from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.channels.telegram import RetryingRateLimiter
+    from tests.fakes.telegram_api import FakeBotApi
+
+    limiter = SharedRateLimiter(rate=29)
+    async with FakeBotApi(rate_limit_per_second=30) as api:
+        api.fail_next("sendMessage", status=429, retry_after=1)
+        bots = [
+            ExtBot(
+                api.token,
+                base_url=api.base_url,
+                base_file_url=api.base_file_url,
+                rate_limiter=RetryingRateLimiter(  # type: ignore[arg-type]
+                    shared=limiter, max_retries=0, overall_max_rate=0
+                ),
+                request=HTTPXRequest(connection_pool_size=10),
+            )
+            for _ in range(2)
+        ]
+        for bot in bots:
+            await bot.initialize()
+        try:
+            started = time.monotonic()
+            await asyncio.gather(
+                *(bots[i % 2].send_message(1000 + i, f"vraag {i}") for i in range(45))
+            )
+            elapsed = time.monotonic() - started
+        finally:
+            for bot in bots:
+                await bot.shutdown()
+    delivered = [c for c in api.calls if c.method == "sendMessage" and c.ok]
+    assert sorted(c.chat_id for c in delivered) == list(range(1000, 1045))
+    assert api.violations == 0
+    assert elapsed >= 44 / 29
