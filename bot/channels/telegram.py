@@ -62,8 +62,8 @@ class RetryingRateLimiter(AIORateLimiter):
 
     With `shared` (the prompt dispatcher's bot), every attempt at sendMessage/sendDocument
     first takes a slot of that limiter (one rate for all processes), retries after a 429
-    included; pass ``overall_max_rate=0, max_retries=0`` so PTB neither limits nor retries
-    those a second time.
+    included, and skips PTB's limiter (prompts go to private chats, which it does not limit
+    beyond the overall rate); pass ``overall_max_rate=0`` for the bot's other calls.
     """
 
     def __init__(
@@ -91,8 +91,10 @@ class RetryingRateLimiter(AIORateLimiter):
         for attempt in range(self.network_retries + 1):
             try:
                 if paced:
+                    # the shared limiter owns these; PTB's would only log 429s as errors
                     assert self.shared is not None
                     await self.shared.acquire()
+                    return await callback(*args, **kwargs)
                 return await super().process_request(
                     callback,  # type: ignore[arg-type]
                     args,
