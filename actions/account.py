@@ -93,7 +93,7 @@ class ActionSetRole(Action):
             return go("await_role")
         svc = services()
         async with svc.sessions.begin() as session:
-            user = await session.get(User, user_id(tracker))
+            user = await session.get(User, await user_id(tracker))
             if user is not None:
                 user.role = chosen
                 asked_new = user.new_in_work is not None
@@ -114,7 +114,7 @@ class ActionSetNewInWork(Action):
         is_new = bool(tracker.get_slot("new_in_work"))
         svc = services()
         async with svc.sessions.begin() as session:
-            user = await session.get(User, user_id(tracker))
+            user = await session.get(User, await user_id(tracker))
             if user is not None:
                 user.new_in_work = is_new
         if is_new:
@@ -135,7 +135,7 @@ class ActionExportData(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         async with svc.sessions() as session:
-            data = await repo.export_user(session, svc.cipher, user_id(tracker))
+            data = await repo.export_user(session, svc.cipher, await user_id(tracker))
         if data is None:
             say(dispatcher, texts.NO_REFLECTIONS)
             return []
@@ -184,6 +184,6 @@ class ActionDeleteData(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         async with svc.sessions.begin() as session:
-            await repo.erase_user(session, user_id(tracker))
+            await repo.erase_user(session, await user_id(tracker))
         say(dispatcher, texts.DELETED)
         return [*go("erased")]

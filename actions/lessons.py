@@ -43,7 +43,7 @@ class ActionAnswerLesson(Action):
             return go("idle")
         svc = services()
         async with svc.sessions.begin() as session:
-            await repo.record_lesson_view(session, user_id(tracker), item.id, svc.clock())
+            await repo.record_lesson_view(session, await user_id(tracker), item.id, svc.clock())
         say(
             dispatcher,
             answers.lesson_answer(svc.knowledge, item),

@@ -41,7 +41,7 @@ class ActionStartOnboarding(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         svc = services()
-        uid = user_id(tracker)
+        uid = await user_id(tracker)
         command = (tracker.latest_message.get("text") or "").strip().lower()
         async with svc.sessions.begin() as session:
             row = await session.get(Onboarding, uid)
@@ -100,7 +100,7 @@ class ActionOnboardingDay(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        return await _send_day(dispatcher, tracker, user_id(tracker))
+        return await _send_day(dispatcher, tracker, await user_id(tracker))
 
 
 async def _send_day(

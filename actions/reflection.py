@@ -28,7 +28,7 @@ class ActionAskQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         svc = services()
-        uid = user_id(tracker)
+        uid = await user_id(tracker)
         lesson_id = tracker.get_slot("lesson_id")
         now = svc.clock()
         async with svc.sessions.begin() as session:
@@ -86,11 +86,11 @@ class ActionStoreReflection(Action):
         question = svc.knowledge.questions_by_id.get(question_id or "")
         is_followup = tracker.get_slot("state") == "await_followup"
         async with svc.sessions.begin() as session:
-            count = await repo.count_reflections(session, user_id(tracker))
+            count = await repo.count_reflections(session, await user_id(tracker))
             reflection = await repo.add_reflection(
                 session,
                 svc.cipher,
-                user_id=user_id(tracker),
+                user_id=await user_id(tracker),
                 prompt=tracker.get_slot("prompt") or "",
                 text=text,
                 now=svc.clock(),
@@ -120,8 +120,8 @@ class ActionListReflections(Action):
         svc = services()
         theme = tracker.get_slot("theme")
         async with svc.sessions() as session:
-            rows = await repo.reflections_of(session, user_id(tracker), theme=theme, limit=5)
-            total = await repo.count_reflections(session, user_id(tracker))
+            rows = await repo.reflections_of(session, await user_id(tracker), theme=theme, limit=5)
+            total = await repo.count_reflections(session, await user_id(tracker))
         if not rows:
             say(dispatcher, texts.NO_REFLECTIONS)
             return []
@@ -153,7 +153,7 @@ class ActionWeeklyReview(Action):
         svc = services()
         now = svc.clock()
         async with svc.sessions() as session:
-            rows = await repo.reflections_of(session, user_id(tracker))
+            rows = await repo.reflections_of(session, await user_id(tracker))
         week = [r for r in rows if r.created_at >= now - timedelta(days=7)]
         older = [r for r in rows if r.created_at < now - timedelta(days=7)]
         themes = sorted(

@@ -27,8 +27,19 @@ def services() -> Services:
     return _services
 
 
-def user_id(tracker: Tracker) -> int:
-    return int(tracker.sender_id)
+async def user_id(tracker: Tracker) -> int:
+    """Our user id: a slot when the core runs the action, else the Rasa conversation's user."""
+    known = tracker.get_slot("coach_user_id")
+    if known is not None:
+        return int(known)
+    from bot.storage import repo
+
+    svc = services()
+    async with svc.sessions.begin() as session:
+        user = await repo.get_or_create_user(
+            session, "rasa", str(tracker.sender_id)[:64], svc.settings.coach_timezone
+        )
+        return user.id
 
 
 def role(tracker: Tracker) -> Audience:

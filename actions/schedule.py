@@ -60,7 +60,7 @@ class ActionDailySettings(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         svc = services()
-        uid = user_id(tracker)
+        uid = await user_id(tracker)
         text = (tracker.latest_message.get("text") or "").strip()
         async with svc.sessions.begin() as session:
             user = await session.get(User, uid)

@@ -66,7 +66,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
 
     def slots(self) -> dict[str, Any]:
-        return {**self.data, "state": self.state, "role": self.role}
+        return {**self.data, "state": self.state, "role": self.role, "coach_user_id": self.user_id}
 
 
 class Coach:
