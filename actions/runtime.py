@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.core.dialogue import FLOW_SLOTS
 from bot.core.replies import Button, Document
 from bot.knowledge import Audience
 from bot.services import Services
@@ -75,19 +76,6 @@ def say(
 def go(state: str, **slots: Any) -> list[dict[str, Any]]:
     """Events that move the dialogue to `state` and set (or clear, with None) slots."""
     return [SlotSet("state", state), *(SlotSet(k, v) for k, v in slots.items())]
-
-
-FLOW_SLOTS = (
-    "lesson_id",
-    "question_id",
-    "prompt",
-    "reflection_id",
-    "pending_text",
-    "pending_kinds",
-    "return_state",
-    "source",
-    "theme",
-)
 
 
 def idle() -> list[dict[str, Any]]:

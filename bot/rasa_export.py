@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.dialogue import FLOW_SLOTS
 from bot.knowledge import Knowledge
 from bot.nlu.data import load_training_data
 from bot.nlu.engine import ABOUT, LESSON, META_INTENTS, OUT_OF_SCOPE
@@ -29,21 +30,7 @@ INTENT_ACTIONS = {
     LESSON: "action_answer_lesson",
     ABOUT: "action_answer_topic",
 }
-SLOTS = (
-    "state",
-    "role",
-    "lesson_id",
-    "question_id",
-    "prompt",
-    "reflection_id",
-    "pending_text",
-    "pending_kinds",
-    "return_state",
-    "source",
-    "theme",
-    "new_in_work",
-    "start_param",
-)
+SLOTS = ("state", "role", *FLOW_SLOTS, "new_in_work", "start_param")
 
 
 def domain(knowledge: Knowledge, action_names: list[str]) -> dict[str, Any]:

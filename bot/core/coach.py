@@ -26,6 +26,7 @@ from bot.core import texts
 from bot.core.dialogue import (
     CANCEL_WORDS,
     COMMANDS,
+    FLOW_SLOTS,
     NO_WORDS,
     REFLECTING,
     SKIP_WORDS,
@@ -263,15 +264,7 @@ class Coach:
     def _cancel(self, turn: Turn) -> list[Step]:
         was_busy = turn.state not in (State.IDLE, State.ERASED)
         turn.state = State.IDLE
-        for key in (
-            "question_id",
-            "prompt",
-            "reflection_id",
-            "pending_text",
-            "pending_kinds",
-            "candidates",
-            "source",
-        ):
+        for key in FLOW_SLOTS:
             turn.data.pop(key, None)
         return self._say(turn, texts.CANCELLED if was_busy else texts.CANCELLED_NOTHING)
 

@@ -21,6 +21,18 @@ class State(StrEnum):
     ERASED = "erased"
 
 
+# Slots that belong to one flow (a question, a reflection, a pending choice): cleared on leaving it.
+FLOW_SLOTS = (
+    "lesson_id",
+    "question_id",
+    "prompt",
+    "reflection_id",
+    "pending_text",
+    "pending_kinds",
+    "return_state",
+    "source",
+    "theme",
+)
 REFLECTING = (State.AWAIT_REFLECTION, State.AWAIT_FOLLOWUP)
 CANCEL_WORDS = {
     "stop",
