@@ -30,6 +30,8 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     url = normalise_url(url)
+    # SQL errors then never carry statement parameters (reflection texts) into logs
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":

@@ -42,3 +42,17 @@ async def test_production_without_key_stores_nothing(settings, clock, nlu) -> No
         assert "versleuteling" in texts(replies)
         async with coach.services.sessions() as session:
             assert (await session.scalars(select(Reflection))).all() == []
+
+
+async def test_database_errors_do_not_carry_message_text(coach: Coach) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.storage.models import User
+
+    async with coach.services.sessions() as session:
+        session.add(User(channel="x", channel_user_id="geheime tekst van de klant"))
+        session.add(User(channel="x", channel_user_id="geheime tekst van de klant"))
+        with pytest.raises(IntegrityError) as caught:
+            await session.commit()
+    assert "geheime tekst" not in str(caught.value)
