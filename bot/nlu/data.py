@@ -68,9 +68,7 @@ def load_training_data(directory: Path) -> TrainingData:
             if "intent" in entry:
                 label = str(entry["intent"])
                 where = f"{path}: intent '{label}'"
-                if label in data.sources and data.sources[label] != str(path):
-                    raise TrainingDataError(f"{where}: also defined in {data.sources[label]}")
-                data.sources[label] = str(path)
+                data.sources.setdefault(label, str(path))  # Rasa allows an intent in several files
                 data.examples.extend(
                     (text, label) for text in _example_lines(entry.get("examples"), where)
                 )
