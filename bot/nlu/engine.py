@@ -30,7 +30,7 @@ from bot.nlu.text import MAX_NLU_CHARS, clean
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-4"
+FEATURE_VERSION = "coach-nlu-5"
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
@@ -194,10 +194,7 @@ def knowledge_examples(knowledge: Knowledge) -> list[tuple[str, str]]:
 
 def blank_pipeline() -> Language:
     """spaCy's blank Dutch pipeline with the lookup lemmatizer (tables from spacy-lookups-data)."""
-    nlp = spacy.blank("nl")
-    # Dutch abbreviation exceptions ("bijv.", "o.a.") only decide where a full stop goes, which
-    # our features drop anyway; without them the pipeline loads 0.6 s faster (bench/nlu_speed.py).
-    nlp.tokenizer.rules = {}  # type: ignore[union-attr]
+    nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": _component.TOKENIZER}}})
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
