@@ -53,7 +53,7 @@ META_INTENTS = (
 class Thresholds:
     """Decision settings, chosen with `bench/nlu_tuning.py` on the training data's folds."""
 
-    retrieval_weight: float = 0.35  # weight of similarity to the guide's text in the ranking
+    retrieval_weight: float = 0.0  # weight of similarity to the guide's text in the ranking
     reject_below: float = 0.10  # a lesson score below this is "not in the guide"
     oos_above: float = 0.45  # out-of-scope must be at least this sure to win
     retrieval_rescue: float = 0.35  # similarity that overrides an out-of-scope guess
