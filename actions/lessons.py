@@ -142,7 +142,7 @@ class ActionDisambiguate(Action):
 
 
 class ActionFallback(Action):
-    """An honest 'not in the guide', with weak candidates when there are any."""
+    """An honest 'not in the guide', with a pointer to what the bot can do."""
 
     def name(self) -> str:
         return "action_fallback"

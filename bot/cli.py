@@ -32,12 +32,10 @@ def _knowledge(settings: Settings):
 
 def _nlu(settings: Settings, knowledge: Any):
     from bot.nlu.data import TrainingDataError
-    from bot.nlu.engine import NLU
+    from bot.nlu.engine import build_nlu
 
     try:
-        return NLU.load_or_train(
-            knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
-        )
+        return build_nlu(settings, knowledge)
     except TrainingDataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
 

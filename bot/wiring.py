@@ -13,6 +13,7 @@ from bot.clock import Clock, utcnow
 from bot.core.coach import Coach
 from bot.knowledge import Knowledge, load_knowledge
 from bot.nlu import NLU
+from bot.nlu.engine import build_nlu
 from bot.privacy.guard import ClientDataGuard, preload
 from bot.services import Services
 from bot.settings import Settings
@@ -20,13 +21,6 @@ from bot.storage.crypto import TextCipher
 from bot.storage.db import make_engine, session_factory, upgrade
 
 log = logging.getLogger(__name__)
-
-
-def build_nlu(settings: Settings, knowledge: Knowledge) -> NLU:
-    """Load the NLU model folder, training it first when missing or stale."""
-    return NLU.load_or_train(
-        knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
-    )
 
 
 def build_executor() -> ActionExecutor:

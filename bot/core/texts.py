@@ -48,7 +48,6 @@ NOT_IN_GUIDE = (
     "mee helpen. Ik weet veel over de stappen naar werk, gezondheid, de manier van begeleiden "
     "en de organisatie eromheen. Typ /help voor wat ik kan."
 )
-MAYBE = "Misschien helpt een van deze onderwerpen:"
 DID_YOU_MEAN = "Bedoel je…?"
 SOMETHING_ELSE = "Iets anders"
 REPHRASE = (
@@ -76,7 +75,6 @@ CANCELLED_NOTHING = "Er liep niets. Stel gerust een vraag."
 NO_REFLECTIONS = "Je hebt nog geen reflecties. Typ /reflectie voor een vraag."
 REFLECTIONS_HEADER = "Je laatste reflecties:"
 REFLECTIONS_MORE = "Alles bij elkaar krijg je met /export."
-THEMES = "Kies een thema:"
 
 EXPORT_READY = "Hier zijn al je gegevens: een leesbaar bestand en een JSON-bestand."
 DELETE_CONFIRM = (
@@ -108,7 +106,6 @@ CLIENT_DATA_FOUND = (
 STORE_REDACTED = "Bewaar zonder die gegevens"
 REWRITE = "Ik schrijf het opnieuw"
 REWRITE_ASK = "Prima. Typ je antwoord opnieuw, zonder namen of nummers van klanten."
-REDACTED_STORED = "Bewaard, zonder die gegevens."
 
 PRIVACY = (
     "Wat ik bewaar:\n"

@@ -27,6 +27,7 @@ from bot.knowledge import Knowledge
 from bot.nlu import component as _component  # registers the spaCy factory
 from bot.nlu.data import fingerprint, load_training_data
 from bot.nlu.text import MAX_NLU_CHARS, clean
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,13 @@ def item_documents(knowledge: Knowledge) -> dict[str, str]:
         )
         for item in knowledge.items
     }
+
+
+def build_nlu(settings: Settings, knowledge: Knowledge) -> NLU:
+    """Load the model folder named by the settings, training it first when missing or stale."""
+    return NLU.load_or_train(
+        knowledge, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
+    )
 
 
 def knowledge_examples(knowledge: Knowledge) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage import repo
 from bot.storage.models import Invite, User
 
 
@@ -75,12 +76,7 @@ async def redeem(
     if not usable(invite, now):
         return False
     assert invite is not None
-    user = await session.scalar(
-        select(User).where(User.channel == channel, User.channel_user_id == channel_user_id)
-    )
-    if user is None:
-        user = User(channel=channel, channel_user_id=channel_user_id, timezone=timezone)
-        session.add(user)
+    user = await repo.get_or_create_user(session, channel, channel_user_id, timezone)
     user.invite_code = invite.code
     user.organisation = invite.organisation
     if invite.uses_left is not None:
