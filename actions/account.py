@@ -92,7 +92,7 @@ class ActionSetRole(Action):
             say(dispatcher, texts.ASK_ROLE, ROLE_BUTTONS)
             return go("await_role")
         svc = services()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             user = await session.get(User, await user_id(tracker))
             if user is not None:
                 user.role = chosen
@@ -113,7 +113,7 @@ class ActionSetNewInWork(Action):
     ) -> list[dict[str, Any]]:
         is_new = bool(tracker.get_slot("new_in_work"))
         svc = services()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             user = await session.get(User, await user_id(tracker))
             if user is not None:
                 user.new_in_work = is_new
@@ -134,7 +134,7 @@ class ActionExportData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         svc = services()
-        async with svc.sessions() as session:
+        async with svc.transaction() as session:
             data = await repo.export_user(session, svc.cipher, await user_id(tracker))
         if data is None:
             say(dispatcher, texts.NO_REFLECTIONS)
@@ -183,7 +183,7 @@ class ActionDeleteData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         svc = services()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             await repo.erase_user(session, await user_id(tracker))
         say(dispatcher, texts.DELETED)
         return [*go("erased")]

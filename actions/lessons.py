@@ -42,7 +42,7 @@ class ActionAnswerLesson(Action):
             say(dispatcher, texts.NOT_IN_GUIDE)
             return go("idle")
         svc = services()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             await repo.record_lesson_view(session, await user_id(tracker), item.id, svc.clock())
         say(
             dispatcher,

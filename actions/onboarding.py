@@ -43,7 +43,7 @@ class ActionStartOnboarding(Action):
         svc = services()
         uid = await user_id(tracker)
         command = (tracker.latest_message.get("text") or "").strip().lower()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             row = await session.get(Onboarding, uid)
             if row is not None and row.status != "done" and not command.endswith("opnieuw"):
                 if "pauze" in command or "pauzeer" in command:
@@ -109,7 +109,7 @@ async def _send_day(
     svc = services()
     knowledge = svc.knowledge
     now = svc.clock()
-    async with svc.sessions.begin() as session:
+    async with svc.transaction() as session:
         row = await session.get(Onboarding, uid)
         if row is None or row.status != "active":
             say(dispatcher, PAUSED)

@@ -31,9 +31,14 @@ class ActionAskQuestion(Action):
         uid = await user_id(tracker)
         lesson_id = tracker.get_slot("lesson_id")
         now = svc.clock()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             asked = await repo.asked_questions(session, uid)
-            recent = await repo.recent_lessons(session, uid, now - timedelta(days=14))
+            fitting = lesson_id and svc.knowledge.questions_for_item(lesson_id, role(tracker))
+            recent = (
+                []  # the lesson's own questions come first; recent lessons only steer the rest
+                if fitting
+                else await repo.recent_lessons(session, uid, now - timedelta(days=14))
+            )
             question = choose_question(
                 svc.knowledge,
                 role(tracker),
@@ -85,7 +90,7 @@ class ActionStoreReflection(Action):
         question_id = tracker.get_slot("question_id")
         question = svc.knowledge.questions_by_id.get(question_id or "")
         is_followup = tracker.get_slot("state") == "await_followup"
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             count = await repo.count_reflections(session, await user_id(tracker))
             reflection = await repo.add_reflection(
                 session,
@@ -119,7 +124,7 @@ class ActionListReflections(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         theme = tracker.get_slot("theme")
-        async with svc.sessions() as session:
+        async with svc.transaction() as session:
             rows = await repo.reflections_of(session, await user_id(tracker), theme=theme, limit=5)
             total = await repo.count_reflections(session, await user_id(tracker))
         if not rows:
@@ -152,7 +157,7 @@ class ActionWeeklyReview(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         now = svc.clock()
-        async with svc.sessions() as session:
+        async with svc.transaction() as session:
             rows = await repo.reflections_of(session, await user_id(tracker))
         week = [r for r in rows if r.created_at >= now - timedelta(days=7)]
         older = [r for r in rows if r.created_at < now - timedelta(days=7)]

@@ -36,7 +36,7 @@ async def user_id(tracker: Tracker) -> int:
     from bot.storage import repo
 
     svc = services()
-    async with svc.sessions.begin() as session:
+    async with svc.transaction() as session:
         user = await repo.get_or_create_user(
             session, "rasa", str(tracker.sender_id)[:64], svc.settings.coach_timezone
         )

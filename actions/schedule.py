@@ -62,7 +62,7 @@ class ActionDailySettings(Action):
         svc = services()
         uid = await user_id(tracker)
         text = (tracker.latest_message.get("text") or "").strip()
-        async with svc.sessions.begin() as session:
+        async with svc.transaction() as session:
             user = await session.get(User, uid)
             if user is None:
                 return idle()

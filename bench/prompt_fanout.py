@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import sys
 import tempfile
 from collections import Counter
@@ -31,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.common import children_cpu, fresh_database  # noqa: E402
 from bot.storage.db import make_engine, upgrade  # noqa: E402
 from bot.storage.models import PromptSchedule, User  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotApi  # noqa: E402
@@ -40,25 +39,6 @@ from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotApi  # noqa: E402
 DB_NAME = "coach_bench_fanout"
 FIRST_CHAT = 700_000_000
 _COMMAND = [str(ROOT / ".venv" / "bin" / "coach")]
-
-
-async def fresh_database(admin_url: str) -> str:
-    import asyncpg
-
-    url = make_url(admin_url)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    finally:
-        await conn.close()
-    return url.set(database=DB_NAME).render_as_string(hide_password=False)
 
 
 async def seed(db_url: str, users: int) -> None:
@@ -116,14 +96,9 @@ async def still_due(db_url: str) -> int:
         await engine.dispose()
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 async def run(args: argparse.Namespace) -> dict[str, object]:
     load_before = os.getloadavg()[0]
-    db_url = await fresh_database(args.postgres)
+    db_url = await fresh_database(args.postgres, DB_NAME)
     await seed(db_url, args.users)
     from redis.asyncio import Redis
 
@@ -145,7 +120,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             "TELEGRAM_API_FILE_URL": api.base_file_url,
         }
         loop = asyncio.get_running_loop()
-        cpu_before = _children_cpu()
+        cpu_before = children_cpu()
         started = loop.time()
         procs = [
             await asyncio.create_subprocess_exec(
@@ -162,7 +137,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         ]
         outputs = await asyncio.gather(*(p.communicate() for p in procs))
         finished = loop.time()
-        cpu_after = _children_cpu()
+        cpu_after = children_cpu()
 
     sends = [c for c in api.calls if c.method in ("sendMessage", "sendDocument")]
     delivered = [c for c in sends if c.ok]

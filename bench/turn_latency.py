@@ -1,7 +1,11 @@
 """Question-turn latency through Coach.handle, on SQLite and PostgreSQL, and RSS.
 
-Run: .venv/bin/python bench/turn_latency.py [--postgres URL]
+Run: .venv/bin/python bench/turn_latency.py [--postgres URL] [--rounds N]
 Targets: p95 ≤ 10 ms on SQLite, ≤ 20 ms on PostgreSQL (issue 3).
+
+This machine is a shared VM whose tail latency drifts from minute to minute, so each database
+gets several rounds of 400 question turns; every round's p50/p95 is printed, and the summary is
+the median round.
 """
 
 from __future__ import annotations
@@ -56,11 +60,17 @@ async def measure(url: str, data_dir: Path, turns: int = 400) -> dict[str, float
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    results = {}
+    results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results["sqlite"] = asyncio.run(measure(f"sqlite+aiosqlite:///{tmp}/bench.db", Path(tmp)))
-        results["postgresql"] = asyncio.run(measure(args.postgres, Path(tmp)))
+        for name, url in (
+            ("sqlite", f"sqlite+aiosqlite:///{tmp}/bench.db"),
+            ("postgresql", args.postgres),
+        ):
+            rounds = [asyncio.run(measure(url, Path(tmp))) for _ in range(args.rounds)]
+            median = sorted(rounds, key=lambda r: r["p95_ms"])[len(rounds) // 2]
+            results[name] = {"median_round": median, "rounds": rounds}
     results["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(results, indent=2))
 

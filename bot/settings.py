@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     telegram_webhook_secret: str | None = None
+    # Telegram's limit for a bot's messages overall; higher with paid broadcasts; 0 = no pacing
+    telegram_send_rate: float = Field(default=30.0, ge=0)
 
     @field_validator("coach_timezone")
     @classmethod

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 from rasa_sdk.executor import ActionExecutor
 
@@ -70,7 +71,10 @@ async def services_for(
 
 @asynccontextmanager
 async def coach_for(
-    settings: Settings, clock: Clock = utcnow, nlu: NLU | None = None
+    settings: Settings, clock: Clock = utcnow, nlu: NLU | None = None, lazy_nlu: bool = False
 ) -> AsyncIterator[Coach]:
+    """The wired core; with `lazy_nlu` the model loads only when a message needs it."""
     async with services_for(settings, clock) as services:
-        yield Coach(services, nlu or build_nlu(settings, services.knowledge), build_executor())
+        load = partial(build_nlu, settings, services.knowledge)
+        chosen: NLU | Callable[[], NLU] = nlu if nlu is not None else load if lazy_nlu else load()
+        yield Coach(services, chosen, build_executor())

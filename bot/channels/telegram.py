@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from telegram import BotCommand, InputFile, Message, Update
@@ -132,13 +133,18 @@ class TelegramChannel:
         base_file_url: str,
         updater: bool = True,
         network_retries: int = 3,
+        send_rate: float = 30.0,
     ) -> Application:
         builder = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(base_file_url)
-            .rate_limiter(RetryingRateLimiter(network_retries=network_retries, max_retries=3))
+            .rate_limiter(
+                RetryingRateLimiter(
+                    network_retries=network_retries, max_retries=3, overall_max_rate=send_rate
+                )
+            )
             .concurrent_updates(64)
             .post_init(self.post_init)
         )
@@ -229,21 +235,17 @@ class TelegramChannel:
         chat = update.effective_chat
         if user is None or chat is None:
             return
-        if not await self._first_time(update.update_id):
-            return
         typing = asyncio.create_task(self._typing_later(context, chat.id))
         started = time.perf_counter()
         try:
-            replies = await self.coach.handle(UserRef(CHANNEL, str(user.id)), incoming)
+            # the update id goes with the turn: Telegram may deliver an update again
+            replies = await self.coach.handle(
+                UserRef(CHANNEL, str(user.id)), replace(incoming, delivery_id=update.update_id)
+            )
         finally:
             typing.cancel()
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
         await self.send(context, chat.id, user.id, replies)
-
-    async def _first_time(self, update_id: int) -> bool:
-        """True once per update id: Telegram may deliver an update again."""
-        async with self.coach.services.sessions.begin() as session:
-            return await repo.claim_update(session, update_id, self.coach.services.clock())
 
     async def _typing_later(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
         await asyncio.sleep(TYPING_AFTER)

@@ -51,6 +51,7 @@ def build_application(
         settings.telegram_api_file_url,
         updater=updater,
         network_retries=network_retries,
+        send_rate=settings.telegram_send_rate,
     )
     return channel, app
 
@@ -175,7 +176,7 @@ async def dispatch_once(settings: Settings) -> int:
     from bot.wiring import coach_for
 
     token = settings.require_telegram_token()
-    async with coach_for(settings) as coach:
+    async with coach_for(settings, lazy_nlu=True) as coach:  # prompts need no NLU
         # The shared limiter paces every prompt message, retries after a 429 included (one
         # rate across all dispatcher processes when COACH_REDIS_URL is set); PTB's own
         # overall 30/s limit and RetryAfter retries are off here so nothing is paced twice.

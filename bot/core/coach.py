@@ -13,14 +13,14 @@ import base64
 import logging
 import zlib
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import texts
 from bot.core.dialogue import (
@@ -43,6 +43,7 @@ from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
 from bot.services import Services
 from bot.storage import repo
+from bot.storage.models import DialogueState
 
 log = logging.getLogger(__name__)
 MAX_REFLECTION_CHARS = 4000
@@ -62,8 +63,10 @@ class Step:
 class Turn:
     user_id: int
     role: str | None
+    timezone: str
     state: str
     data: dict[str, Any]
+    stored: DialogueState | None = field(default=None, repr=False)  # the row it is saved to
     replies: list[Reply] = field(default_factory=list)
 
     def slots(self) -> dict[str, Any]:
@@ -71,12 +74,22 @@ class Turn:
 
 
 class Coach:
-    def __init__(self, services: Services, nlu: NLU, executor: ActionExecutor) -> None:
+    def __init__(
+        self, services: Services, nlu: NLU | Callable[[], NLU], executor: ActionExecutor
+    ) -> None:
+        """`nlu` may be a factory: then the model loads at the first message that needs it
+        (a prompt dispatcher never does)."""
         self.services = services
-        self.nlu = nlu
+        self._nlu = nlu
         self.executor = executor
         self._locks: OrderedDict[tuple[str, str], asyncio.Lock] = OrderedDict()
         self._recent: dict[tuple[str, str], deque[float]] = {}
+
+    @property
+    def nlu(self) -> NLU:
+        if not isinstance(self._nlu, NLU):
+            self._nlu = self._nlu()
+        return self._nlu
 
     def _lock(self, user: UserRef) -> asyncio.Lock:
         key = (user.channel, user.id)
@@ -90,36 +103,41 @@ class Coach:
         return lock
 
     async def handle(self, user: UserRef, message: Incoming | str) -> list[Reply]:
-        """One turn for one user; turns of the same user run one after the other."""
+        """One turn for one user, in one transaction; a user's turns run one after the other."""
         if isinstance(message, str):
             message = Incoming(text=message)
-        async with self._lock(user), self._database_lock(user):
-            if self.services.settings.coach_access == "invite" and not await self._admit(
-                user, message
+        svc = self.services
+        async with self._lock(user), svc.turn() as session:
+            await self._lock_user_rows(session, user)
+            if message.delivery_id is not None and not await repo.claim_update(
+                session, message.delivery_id, svc.clock()
+            ):
+                return []  # a re-delivery of a turn that has already run
+            if svc.settings.coach_access == "invite" and not await self._admit(
+                session, user, message
             ):
                 return [Reply(texts.NO_ACCESS)]
-            turn = await self._load(user)
+            turn = await self._load(session, user)
             if self._flooding(user):
                 turn.replies.append(Reply(texts.SLOW_DOWN))
-            steps = self._plan(turn, message)
-            for step in steps:
+            for step in self._plan(turn, message):
                 await self._run(turn, step)
-            await self._save(turn)
+            await self._save(session, turn)
             return turn.replies
 
     async def prompt(self, user: UserRef) -> list[Reply]:
         """The daily prompt for one user: today's onboarding day, or a rotating question."""
-        from bot.storage.models import Onboarding, PromptSchedule, User
+        from bot.storage.models import Onboarding, PromptSchedule
 
-        async with self._lock(user), self._database_lock(user):
-            turn = await self._load(user)
-            async with self.services.sessions() as session:
-                onboarding = await session.get(Onboarding, turn.user_id)
-                schedule = await session.get(PromptSchedule, turn.user_id)
-                row = await session.get(User, turn.user_id)
+        svc = self.services
+        async with self._lock(user), svc.turn() as session:
+            await self._lock_user_rows(session, user)
+            turn = await self._load(session, user)
+            onboarding = await session.get(Onboarding, turn.user_id)
+            schedule = await session.get(PromptSchedule, turn.user_id)
             steps: list[Step] = []
-            if schedule is not None and schedule.weekly_review and row is not None:
-                local = self.services.clock().astimezone(ZoneInfo(row.timezone))
+            if schedule is not None and schedule.weekly_review:
+                local = svc.clock().astimezone(ZoneInfo(turn.timezone))
                 if local.weekday() == 0:  # Mondays
                     steps.append(Step("action_weekly_review"))
             if onboarding is not None and onboarding.status == "active":
@@ -128,24 +146,15 @@ class Coach:
                 steps.append(Step("action_ask_question", {"lesson_id": None, "source": "daily"}))
             for step in steps:
                 await self._run(turn, step)
-            await self._save(turn)
+            await self._save(session, turn)
             return turn.replies
 
-    @asynccontextmanager
-    async def _database_lock(self, user: UserRef) -> AsyncIterator[None]:
-        """On PostgreSQL, one turn per user at a time across all replicas (an advisory lock)."""
-        engine = self.services.engine
-        if engine.dialect.name != "postgresql":
-            yield
-            return
-        key = zlib.crc32(f"{user.channel}:{user.id}".encode()) - 2**31
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
-            try:
-                yield
-            finally:
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                await conn.commit()
+    async def _lock_user_rows(self, session: AsyncSession, user: UserRef) -> None:
+        """On PostgreSQL, one turn per user at a time across all replicas: an advisory lock
+        held until the turn's transaction ends. (SQLite turns begin IMMEDIATE: one writer.)"""
+        if session.get_bind().dialect.name == "postgresql":
+            key = zlib.crc32(f"{user.channel}:{user.id}".encode()) - 2**31
+            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     def _flooding(self, user: UserRef) -> bool:
         """More than FLOOD_MESSAGES in FLOOD_SECONDS: say so once; every message is still read."""
@@ -158,43 +167,45 @@ class Coach:
             self._recent.pop(next(iter(self._recent)))
         return len(recent) == FLOOD_MESSAGES + 1
 
-    async def _admit(self, user: UserRef, message: Incoming) -> bool:
+    async def _admit(self, session: AsyncSession, user: UserRef, message: Incoming) -> bool:
         """Invite mode: known invited users, or a /start with a valid invite code."""
         from bot.storage import invites
 
         svc = self.services
-        async with svc.sessions.begin() as session:
-            if await invites.admitted(session, user.channel, user.id):
-                return True
-            command, _, code = clean(message.text).partition(" ")
-            if command.split("@")[0].lower() != "/start" or not code.strip():
-                return False
-            return await invites.redeem(
-                session,
-                code.strip()[:64],
-                user.channel,
-                user.id,
-                svc.settings.coach_timezone,
-                svc.clock(),
-            )
+        if await invites.admitted(session, user.channel, user.id):
+            return True
+        command, _, code = clean(message.text).partition(" ")
+        if command.split("@")[0].lower() != "/start" or not code.strip():
+            return False
+        return await invites.redeem(
+            session,
+            code.strip()[:64],
+            user.channel,
+            user.id,
+            svc.settings.coach_timezone,
+            svc.clock(),
+        )
 
     # -- state --------------------------------------------------------------------------
-    async def _load(self, user: UserRef) -> Turn:
-        svc = self.services
-        async with svc.sessions.begin() as session:
-            row = await repo.get_or_create_user(
-                session, user.channel, user.id, svc.settings.coach_timezone
-            )
-            state = await repo.load_state(session, row.id)
-            return Turn(row.id, row.role, state.state or State.IDLE, dict(state.data or {}))
+    async def _load(self, session: AsyncSession, user: UserRef) -> Turn:
+        row, state = await repo.load_user_and_state(
+            session, user.channel, user.id, self.services.settings.coach_timezone
+        )
+        return Turn(
+            row.id,
+            row.role,
+            row.timezone,
+            state.state or State.IDLE,
+            dict(state.data or {}),
+            stored=state,
+        )
 
-    async def _save(self, turn: Turn) -> None:
+    async def _save(self, session: AsyncSession, turn: Turn) -> None:
         if turn.state == State.ERASED:
             return
-        async with self.services.sessions.begin() as session:
-            state = await repo.load_state(session, turn.user_id)
-            state.state = turn.state
-            state.data = {k: v for k, v in turn.data.items() if v is not None}
+        state = turn.stored or await repo.load_state(session, turn.user_id)
+        state.state = turn.state
+        state.data = {k: v for k, v in turn.data.items() if v is not None}
 
     # -- running actions ------------------------------------------------------------------
     async def _run(self, turn: Turn, step: Step) -> None:

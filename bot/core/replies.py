@@ -60,3 +60,5 @@ class Incoming:
 
     text: str = ""
     action: str | None = None
+    # the channel's id for this delivery (Telegram's update_id): a re-delivery is ignored
+    delivery_id: int | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util.concurrency import await_
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -40,11 +41,23 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy emits BEGIN itself (below), not the driver
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            # A turn reads, then writes. A deferred transaction that another connection wrote
+            # under meanwhile fails at its first write ("database is locked"), whatever the
+            # busy timeout; taking the write lock at BEGIN makes the other wait instead.
+            # Sent straight to the driver: one trip to aiosqlite's thread instead of four.
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            await_(driver.execute("BEGIN IMMEDIATE"))
 
         return engine
     kwargs.setdefault("pool_size", 10)

@@ -35,6 +35,26 @@ async def get_or_create_user(
     return user
 
 
+async def load_user_and_state(
+    session: AsyncSession, channel: str, channel_user_id: str, timezone: str
+) -> tuple[User, DialogueState]:
+    """The user (created on first contact) and their dialogue state, in one query."""
+    found = (
+        await session.execute(
+            select(User, DialogueState)
+            .outerjoin(DialogueState, DialogueState.user_id == User.id)
+            .where(User.channel == channel, User.channel_user_id == channel_user_id)
+        )
+    ).first()
+    if found is None:
+        user = await get_or_create_user(session, channel, channel_user_id, timezone)
+        return user, await load_state(session, user.id)
+    user, state = found
+    if state is None:
+        state = await load_state(session, user.id)
+    return user, state
+
+
 async def load_state(session: AsyncSession, user_id: int) -> DialogueState:
     state = await session.get(DialogueState, user_id)
     if state is None:
@@ -126,15 +146,20 @@ async def recent_lessons(session: AsyncSession, user_id: int, since: datetime) -
 
 
 async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Record a channel update id; False when it was handled before (a re-delivery)."""
-    from sqlalchemy.exc import IntegrityError
+    """Record a channel update id; False when it was handled before (a re-delivery).
 
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-        return True
-    except IntegrityError:
-        return False
+    One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent claim of the same id
+    waits for the first transaction and then finds the row."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(ProcessedUpdate.update_id)
+    )
+    return result.first() is not None
 
 
 async def mark_blocked(

@@ -283,6 +283,7 @@ class FakeBotApi:
         self.per_chat_per_second = per_chat_per_second
         self.per_chat_burst = per_chat_burst
         self.violations = 0
+        self.send_delay = 0.0  # seconds every send* call takes, to keep a bot's sends in flight
 
         self.calls: list[Call] = []
         self.webhook_url = ""
@@ -773,6 +774,8 @@ class FakeBotApi:
             if request.match_info["token"] != self.token:
                 raise _ApiError(401, "Unauthorized")
             self._check_failures(method)
+            if self.send_delay and method.startswith("send"):
+                await asyncio.sleep(self.send_delay)
             result = await self._dispatch(method, params)
             body = {"ok": True, "result": result}
         except _ApiError as exc:

@@ -1,0 +1,272 @@
+"""Messages/s and turn latency with 50 concurrent users through the Telegram adapter.
+
+Run: .venv/bin/python bench/telegram_throughput.py [--users 50] [--seconds 20] [--replicas 1]
+         [--postgres postgresql://postgres@127.0.0.1:5432/test]
+
+The bot runs as it does in production: `coach telegram --webhook` subprocesses (one by default)
+on a fresh PostgreSQL database. This process plays Telegram: it POSTs updates to the webhook
+(with the secret header, round-robin over the replicas) and serves the Bot API the bot replies
+to (tests/fakes/telegram_api.py). Every user runs a closed loop over a short conversation
+(a question from the guide, an answer to the gesprekskaart question, an answer to the
+follow-up): the next message goes out when all replies to the previous one have arrived, as a
+person would wait. How many replies each step brings is counted first, with one user alone.
+
+A turn's latency is from the POST to its last reply at the fake Bot API. The bot's own send
+pacing is off (TELEGRAM_SEND_RATE=0) and the fake API does not rate-limit: at 200 messages/s
+with replies in two or three parts, Telegram's 30 messages/s broadcast limit would be the only
+thing measured otherwise. Targets (issue 7): ≥ 200 messages/s, p95 turn latency ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, fresh_database, rss_mb  # noqa: E402
+from bot.channels.telegram_run import SECRET_HEADER  # noqa: E402
+from bot.core import texts  # noqa: E402
+from tests.fakes.telegram_api import DEFAULT_TOKEN, Call, FakeBotApi  # noqa: E402
+
+DB_NAME = "coach_bench_throughput"
+SECRET = "bench-throughput-secret"
+FIRST_CHAT = 800_000_000
+COACH = str(ROOT / ".venv" / "bin" / "coach")
+# one conversation, repeated; questions about different lessons, answers without client data
+QUESTIONS = [
+    "werkgever wil geen vrouw met een hoofddoek aannemen, wat nu",
+    "klant komt steeds niet opdagen en slaapt slecht",
+    "hoe lang mag een intake eigenlijk duren",
+    "mijn klant wil alleen in zijn oude beroep werken",
+]
+ANSWER = "Ik merkte dat ik snel een oordeel had en te weinig doorvroeg."
+FOLLOW_UP = "Volgende keer vraag ik eerst wat de klant zelf belangrijk vindt."
+SCRIPT = [text for q in QUESTIONS for text in (q, ANSWER, FOLLOW_UP)]
+
+
+class CountingBotApi(FakeBotApi):
+    """The fake Bot API, counting each chat's replies (the flood note aside) as they come."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.replies: dict[int, int] = defaultdict(int)
+        self.last_reply: dict[int, float] = {}
+        self.flood_notes = 0
+        self._arrived: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    async def _record(self, call: Call) -> None:
+        # no list of every call and no wake-up of every waiter: this runs ~500 times a second
+        if call.method not in ("sendMessage", "sendDocument") or not call.ok:
+            return
+        chat = int(call.params["chat_id"])
+        if call.params.get("text") == texts.SLOW_DOWN:
+            self.flood_notes += 1
+            return
+        self.replies[chat] += 1
+        self.last_reply[chat] = time.perf_counter()
+        self._arrived[chat].set()
+
+    async def replies_reach(self, chat: int, count: int, timeout: float = 30.0) -> float:
+        """Wait until `chat` has `count` replies; the time the last of them arrived."""
+        deadline = time.perf_counter() + timeout
+        while self.replies[chat] < count:
+            event = self._arrived[chat]
+            event.clear()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"chat {chat}: {self.replies[chat]} of {count} replies")
+            await asyncio.wait_for(event.wait(), remaining)
+        return self.last_reply[chat]
+
+
+class Telegram:
+    """Posts updates to the replicas' webhooks, as Telegram would."""
+
+    def __init__(self, api: FakeBotApi, http: aiohttp.ClientSession, ports: list[int]) -> None:
+        self.api = api
+        self.http = http
+        self.urls = itertools.cycle([f"http://127.0.0.1:{p}/telegram" for p in ports])
+        self.update_ids = itertools.count(1)
+
+    async def post(self, chat: int, text: str) -> None:
+        update = {"update_id": next(self.update_ids), "message": self.api.make_message(chat, text)}
+        async with self.http.post(
+            next(self.urls), json=update, headers={SECRET_HEADER: SECRET}
+        ) as response:
+            response.raise_for_status()
+
+
+async def calibrate(api: CountingBotApi, telegram: Telegram) -> list[int]:
+    """Replies per script step, for one user alone, waiting until each turn has gone quiet."""
+    chat = FIRST_CHAT
+    counts = []
+    for text in SCRIPT * 2:  # twice: the second round must bring the same counts
+        before = api.replies[chat]
+        await telegram.post(chat, text)
+        await api.replies_reach(chat, before + 1)
+        while True:
+            seen = api.replies[chat]
+            await asyncio.sleep(0.5)
+            if api.replies[chat] == seen:
+                break
+        counts.append(api.replies[chat] - before)
+    first, second = counts[: len(SCRIPT)], counts[len(SCRIPT) :]
+    if first != second:
+        raise RuntimeError(f"the conversation does not repeat: {first} then {second}")
+    return first
+
+
+async def user(
+    api: CountingBotApi,
+    telegram: Telegram,
+    chat: int,
+    per_step: list[int],
+    until: float,
+    latencies: list[float],
+) -> int:
+    sent = 0
+    expected = 0
+    for step in itertools.cycle(range(len(SCRIPT))):
+        if time.perf_counter() >= until:
+            break
+        expected += per_step[step]
+        started = time.perf_counter()
+        await telegram.post(chat, SCRIPT[step])
+        finished = await api.replies_reach(chat, expected)
+        latencies.append((finished - started) * 1000)
+        sent += 1
+    return sent
+
+
+async def wait_healthy(http: aiohttp.ClientSession, port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the bot on port {port} exited with {proc.returncode}")
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"the bot on port {port} did not become healthy")
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    db_url = await fresh_database(args.postgres, DB_NAME)
+    data_dir = Path(tempfile.mkdtemp(prefix="throughput-"))
+    async with CountingBotApi(DEFAULT_TOKEN) as api:
+        env = {
+            **os.environ,
+            "COACH_DATABASE_URL": db_url,
+            "COACH_DATA_DIR": str(data_dir),
+            "COACH_MODEL_DIR": str(ROOT / "data" / "model"),
+            "COACH_LOG_LEVEL": "WARNING",
+            "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "TELEGRAM_API_FILE_URL": api.base_file_url,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_SEND_RATE": "0",
+        }
+        ports = [free_port() for _ in range(args.replicas)]
+        procs = [
+            subprocess.Popen(
+                [
+                    str(ROOT / ".venv" / "bin" / "coach"),
+                    "telegram",
+                    "--webhook",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+                cwd=str(data_dir),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for port in ports
+        ]
+        connector = aiohttp.TCPConnector(limit=2 * args.users)
+        try:
+            async with aiohttp.ClientSession(connector=connector) as http:
+                for port, proc in zip(ports, procs, strict=True):
+                    await wait_healthy(http, port, proc)
+                telegram = Telegram(api, http, ports)
+                per_step = await calibrate(api, telegram)
+                latencies: list[float] = []
+                started = time.perf_counter()
+                until = started + args.seconds
+                sent = await asyncio.gather(
+                    *(
+                        user(api, telegram, FIRST_CHAT + 1 + i, per_step, until, latencies)
+                        for i in range(args.users)
+                    )
+                )
+                elapsed = time.perf_counter() - started
+                rss = [rss_mb(p.pid) for p in procs]
+        finally:
+            for proc in procs:
+                proc.terminate()
+            errors = [proc.communicate(timeout=30)[1].decode()[-800:] for proc in procs]
+    latencies.sort()
+    total = sum(sent)
+    result: dict[str, Any] = {
+        "users": args.users,
+        "replicas": args.replicas,
+        "seconds": round(elapsed, 1),
+        "messages": total,
+        "messages_per_second": round(total / elapsed, 1),
+        "replies_per_step": per_step,
+        "flood_notes": api.flood_notes,
+        "latency_p50_ms": round(statistics.median(latencies), 1),
+        "latency_p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
+        "latency_max_ms": round(latencies[-1], 1),
+        "bot_rss_mb": [round(current, 1) for current, _ in rss],
+        "bot_peak_rss_mb": [round(peak, 1) for _, peak in rss],
+        "bot_exit_codes": [proc.returncode for proc in procs],
+        "bot_errors": [e for e in errors if "Traceback" in e or "ERROR" in e],
+        "cpus": os.cpu_count(),
+    }
+    result["ok"] = (
+        result["messages_per_second"] >= 200
+        and result["latency_p95_ms"] <= 50
+        and not result["bot_errors"]
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    result = asyncio.run(run(parser.parse_args()))
+    print(json.dumps(result, indent=2))
+    sys.exit(0 if result["ok"] else 1)
+
+
+if __name__ == "__main__":
+    main()
