@@ -224,7 +224,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             for proc in procs:
                 proc.terminate()
-            errors = [proc.communicate(timeout=30)[1].decode()[-800:] for proc in procs]
+            errors = []
+            for proc in procs:
+                try:
+                    errors.append(proc.communicate(timeout=30)[1].decode()[-800:])
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    errors.append("ERROR: did not stop within 30 s of SIGTERM")
     latencies.sort()
     total = sum(sent)
     result: dict[str, Any] = {

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram_format import CallbackSigner, keyboard, split_message
+from bot.channels.telegram_http import AiohttpRequest
 from bot.core import texts
 from bot.core.coach import Coach
 from bot.core.replies import Incoming, Reply, UserRef
@@ -140,6 +141,8 @@ class TelegramChannel:
             .token(token)
             .base_url(base_url)
             .base_file_url(base_file_url)
+            .request(AiohttpRequest(pool_size=256))
+            .get_updates_request(AiohttpRequest(pool_size=1))
             .rate_limiter(
                 RetryingRateLimiter(
                     network_retries=network_retries, max_retries=3, overall_max_rate=send_rate

@@ -168,9 +168,9 @@ async def run_telegram(
 async def dispatch_once(settings: Settings) -> int:
     """`coach prompts dispatch --once`: one pass of the dispatcher with a Telegram bot."""
     from telegram.ext import ExtBot
-    from telegram.request import HTTPXRequest
 
     from bot.channels.telegram import RetryingRateLimiter
+    from bot.channels.telegram_http import AiohttpRequest
     from bot.ratelimit import telegram_send_limiter
     from bot.scheduler import CONCURRENCY, PromptDispatcher, telegram_sender
     from bot.wiring import coach_for
@@ -188,7 +188,7 @@ async def dispatch_once(settings: Settings) -> int:
             rate_limiter=RetryingRateLimiter(  # type: ignore[arg-type]
                 shared=limiter, max_retries=0, overall_max_rate=0
             ),
-            request=HTTPXRequest(connection_pool_size=CONCURRENCY),
+            request=AiohttpRequest(pool_size=CONCURRENCY),
         )
         async with bot, limiter:
             sender = telegram_sender(bot, signer_for(settings))
