@@ -151,7 +151,8 @@ async def run_telegram(
     from bot.wiring import coach_for
 
     settings.require_telegram_token()
-    async with coach_for(settings) as coach:
+    async with coach_for(settings, lazy_nlu=True) as coach:
+        loading = asyncio.create_task(coach.load_nlu())  # while we connect to Telegram
         stop = _stop_event()
         runner: Any = (
             webhook(settings, coach, host, port, path, webhook_url)
@@ -159,6 +160,7 @@ async def run_telegram(
             else polling(settings, coach)
         )
         async with runner as app:
+            await loading
             ticker = asyncio.create_task(prompt_loop(coach, app.bot, stop))
             log.info("telegram channel running (%s)", "webhook" if use_webhook else "polling")
             await stop.wait()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import threading
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -81,6 +82,7 @@ class Coach:
         (a prompt dispatcher never does)."""
         self.services = services
         self._nlu = nlu
+        self._nlu_loading = threading.Lock()
         self.executor = executor
         self._locks: OrderedDict[tuple[str, str], asyncio.Lock] = OrderedDict()
         self._recent: dict[tuple[str, str], deque[float]] = {}
@@ -88,8 +90,15 @@ class Coach:
     @property
     def nlu(self) -> NLU:
         if not isinstance(self._nlu, NLU):
-            self._nlu = self._nlu()
+            with self._nlu_loading:  # load_nlu's thread may be at it already
+                if not isinstance(self._nlu, NLU):
+                    self._nlu = self._nlu()
         return self._nlu
+
+    async def load_nlu(self) -> None:
+        """Load a lazy model in a thread, so that start-up work such as connecting to
+        Telegram goes on meanwhile; a message that comes first waits for it."""
+        await asyncio.to_thread(lambda: self.nlu)
 
     def _lock(self, user: UserRef) -> asyncio.Lock:
         key = (user.channel, user.id)

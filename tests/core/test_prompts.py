@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
+from bot.nlu import NLU
 from bot.scheduler import Blocked, PromptDispatcher
 from bot.storage.models import PromptSchedule, User
 from tests.helpers import onboard, texts, user
@@ -178,3 +179,29 @@ async def test_onboarding_runs_ten_days_and_resumes_after_a_pause(
     assert day_numbers == list(range(2, 11))
     assert any("logica" in t.lower() for t in days_seen)
     assert any("overzicht" in t for t in days_seen)
+
+
+async def test_a_dispatcher_never_loads_the_nlu_and_a_message_loads_it_once(
+    coach: Coach, clock: FrozenClock
+) -> None:
+    """`coach prompts dispatch` builds the core with a lazy NLU: prompts must not need it."""
+    loads: list[int] = []
+
+    def load() -> NLU:
+        loads.append(1)
+        return coach.nlu
+
+    anna = user()
+    clock.now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    await onboard(coach, anna)
+    await coach.handle(anna, "/dagelijks om 08:30")
+    lazy = Coach(coach.services, load, coach.executor)
+    outbox = Outbox()
+    clock.now = datetime(2026, 3, 2, 7, 31, tzinfo=UTC)
+    assert await PromptDispatcher(lazy, outbox, worker="w1").run_once() == 1
+    assert loads == []
+    # the start-up warm-up and a first message racing it: one load
+    await asyncio.gather(lazy.load_nlu(), lazy.handle(anna, "stop"), lazy.load_nlu())
+    replies = await lazy.handle(anna, "hoe bespreek ik discriminatie met een klant?")
+    assert loads == [1]
+    assert "discriminatie" in texts(replies).lower()
