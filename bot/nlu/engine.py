@@ -56,7 +56,7 @@ class Thresholds:
 
     retrieval_weight: float = 0.0  # weight of similarity to the guide's text in the ranking
     reject_below: float = 0.10  # a lesson score below this is "not in the guide"
-    oos_above: float = 0.45  # out-of-scope must be at least this sure to win
+    oos_above: float = 0.3  # out-of-scope must be at least this sure to win
     retrieval_rescue: float = 0.35  # similarity that overrides an out-of-scope guess
     ambiguous_ratio: float = 0.75  # second candidate within this share of the first...
     confident_above: float = 0.65  # ...unless the first is at least this sure
