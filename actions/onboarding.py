@@ -22,7 +22,7 @@ STARTED = (
     "één vraag. Dag 1 komt hieronder; de volgende dagen komen om {time}."
 )
 NEED_TIME = "Je onboarding is gestart. Kies met /dagelijks hoe laat de volgende dagen komen."
-STATUS = "Je onboarding: dag {day} van {days} ({status})."
+STATUS = "Je onboarding: {done} van de {days} dagen gehad ({status})."
 PAUSED = "Je onboarding staat op pauze. Hervat met /onboarding."
 DONE = (
     "Je hebt alle {days} dagen van de onboarding gedaan. Hier is een overzicht van je "
@@ -45,16 +45,18 @@ class ActionStartOnboarding(Action):
         command = (tracker.latest_message.get("text") or "").strip().lower()
         async with svc.transaction() as session:
             row = await session.get(Onboarding, uid)
-            if row is not None and row.status != "done" and not command.endswith("opnieuw"):
-                if "pauze" in command or "pauzeer" in command:
-                    row.status = "paused"
-                elif "overslaan" in command:
-                    row.day = min(DAYS, row.day + 1)
-                elif row.status == "paused":
-                    row.status = "active"
+            if row is not None and not command.endswith("opnieuw"):
+                if row.status != "done":
+                    if "pauze" in command or "pauzeer" in command:
+                        row.status = "paused"
+                    elif "overslaan" in command:
+                        row.day = min(DAYS + 1, row.day + 1)  # past day 10: the summary next
+                    elif row.status == "paused":
+                        row.status = "active"
+                done = min(row.day - 1, DAYS)  # row.day is the next day to send
                 say(
                     dispatcher,
-                    STATUS.format(day=row.day, days=DAYS, status=STATUS_NL[row.status]),
+                    STATUS.format(done=done, days=DAYS, status=STATUS_NL[row.status]),
                     _controls(row),
                 )
                 return idle()
@@ -65,14 +67,20 @@ class ActionStartOnboarding(Action):
                 row.day, row.status, row.started_at = 1, "active", svc.clock()
             schedule = await session.get(PromptSchedule, uid)
             user = await session.get(User, uid)
-            if schedule is None and user is not None:
+            if user is not None and (schedule is None or not schedule.active):
+                # the days come with the daily prompt: make sure it is on (08:30 by default)
                 from zoneinfo import ZoneInfo
 
-                schedule = PromptSchedule(
-                    user_id=uid, local_time="08:30", weekdays_only=True, active=True
+                if schedule is None:
+                    schedule = PromptSchedule(user_id=uid, local_time="08:30", weekdays_only=True)
+                    session.add(schedule)
+                schedule.active, schedule.paused_until = True, None
+                schedule.next_due_at = next_due(
+                    schedule.local_time,
+                    ZoneInfo(user.timezone),
+                    schedule.weekdays_only,
+                    svc.clock(),
                 )
-                schedule.next_due_at = next_due("08:30", ZoneInfo(user.timezone), True, svc.clock())
-                session.add(schedule)
             time = schedule.local_time if schedule else None
         say(dispatcher, STARTED.format(days=DAYS, time=time) if time else NEED_TIME)
         return [*go("idle"), *await _send_day(dispatcher, tracker, uid)]
@@ -88,7 +96,7 @@ def _controls(row: Onboarding) -> list[list[Button]]:
                 Button("Sla een dag over", "onboarding:overslaan"),
             ]
         ]
-    return []
+    return [[Button("Opnieuw beginnen", "onboarding:opnieuw")]]
 
 
 class ActionOnboardingDay(Action):

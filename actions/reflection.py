@@ -56,7 +56,7 @@ class ActionAskQuestion(Action):
             else texts.REFLECT_INTRO_FREE
         )
         prompt = question.text
-        if question.audience == "manager" and question.addressed_to == "professional":
+        if role(tracker) == "manager" and question.addressed_to == "professional":
             prompt = f"{question.text}\n(Een vraag om aan je team te stellen.)"
         say(
             dispatcher,
@@ -169,8 +169,10 @@ class ActionWeeklyReview(Action):
             }
         )
         lines = [
-            bold("Je week in terugblik"),
-            f"Je schreef {len(week)} reflectie{'s' if len(week) != 1 else ''}.",
+            bold("Terugblik op je week"),
+            f"Je schreef {len(week)} reflectie{'s' if len(week) != 1 else ''}."
+            if week
+            else "Je schreef deze week geen reflecties.",
         ]
         if themes:
             lines.append("Thema's: " + ", ".join(themes) + ".")

@@ -28,7 +28,9 @@ WEEKLY_OFF = "De wekelijkse terugblik staat uit."
 def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
     rows = [[Button(t, f"daily:om {t}") for t in PRESETS]]
     if schedule is not None and schedule.active:
-        rows.append([Button("Pauzeer", "daily:pauze"), Button("Zet uit", "daily:stop")])
+        rows.append(
+            [Button("Pauzeer een week", "daily:pauze een week"), Button("Zet uit", "daily:stop")]
+        )
         rows.append(
             [
                 Button(

@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.common import children_cpu, fresh_database  # noqa: E402
+from bench.common import children_cpu  # noqa: E402
 from bot.storage.db import make_engine, upgrade  # noqa: E402
 from bot.storage.models import PromptSchedule, User  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotApi  # noqa: E402
+from tests.infra import recreate_database  # noqa: E402
 
 DB_NAME = "coach_bench_fanout"
 FIRST_CHAT = 700_000_000
@@ -98,7 +99,7 @@ async def still_due(db_url: str) -> int:
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
     load_before = os.getloadavg()[0]
-    db_url = await fresh_database(args.postgres, DB_NAME)
+    db_url = await recreate_database(args.postgres, DB_NAME)
     await seed(db_url, args.users)
     from redis.asyncio import Redis
 

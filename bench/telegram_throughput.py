@@ -38,10 +38,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_database, rss_mb  # noqa: E402
+from bench.common import rss_mb  # noqa: E402
 from bot.channels.telegram_run import SECRET_HEADER  # noqa: E402
 from bot.core import texts  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, Call, FakeBotApi  # noqa: E402
+from tests.infra import free_port, recreate_database, wait_healthy  # noqa: E402
 
 DB_NAME = "coach_bench_throughput"
 SECRET = "bench-throughput-secret"
@@ -153,23 +154,8 @@ async def user(
     return sent
 
 
-async def wait_healthy(http: aiohttp.ClientSession, port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the bot on port {port} exited with {proc.returncode}")
-        try:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.2)
-    raise TimeoutError(f"the bot on port {port} did not become healthy")
-
-
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    db_url = await fresh_database(args.postgres, DB_NAME)
+    db_url = await recreate_database(args.postgres, DB_NAME)
     data_dir = Path(tempfile.mkdtemp(prefix="throughput-"))
     async with CountingBotApi(DEFAULT_TOKEN) as api:
         env = {

@@ -53,10 +53,9 @@ class PromptDispatcher:
         batch: int = 100,
         concurrency: int = CONCURRENCY,
     ) -> None:
-        # A prompt holds up to two pooled connections at once (its advisory lock and its
-        # turn), so `concurrency` must stay well under half the pool (10 + 20 overflow on
-        # PostgreSQL): at 30, every connection held an advisory lock and waited for a second
-        # one until the pool timed out. 10 in flight still outpace the 30/s send limit.
+        # A prompt's turn holds one pooled connection (its advisory lock lives in the turn's
+        # transaction); 10 in flight stay well inside the pool (10 + 20 overflow on
+        # PostgreSQL) and still outpace the 30/s send limit.
         self.coach = coach
         self.send = send
         self.worker = worker or worker_name()

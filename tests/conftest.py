@@ -14,6 +14,7 @@ from bot.clock import FrozenClock
 from bot.knowledge import Knowledge, load_knowledge
 from bot.nlu import NLU
 from bot.settings import PROJECT_ROOT, Settings
+from tests.infra import recreate_database
 
 POSTGRES_URL = os.environ.get(
     "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -69,26 +70,6 @@ def nlu(knowledge: Knowledge, model_dir: Path) -> NLU:
     )
 
 
-async def _create_database(name: str, drop: bool = False) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database of this test process's own, so parallel test runs never collide."""
@@ -96,12 +77,9 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}")
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    from sqlalchemy.engine import make_url
-
     name = f"coach_test_{os.getpid()}"
-    asyncio.run(_create_database(name))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_create_database(name, drop=True))
+    yield asyncio.run(recreate_database(POSTGRES_URL, name))
+    asyncio.run(recreate_database(POSTGRES_URL, name, create=False))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

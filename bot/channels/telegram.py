@@ -46,6 +46,7 @@ COMMANDS_NL = (
     ("export", "Al je gegevens downloaden"),
     ("vergeet", "Al je gegevens wissen"),
     ("privacy", "Wat de coach bewaart"),
+    ("rol", "Je rol wijzigen"),
     ("annuleer", "Stoppen met wat nu loopt"),
 )
 NOT_TEXT = "Ik kan alleen tekst lezen. Typ je vraag of antwoord in woorden."

@@ -1,11 +1,11 @@
 """PTB's networking backend on aiohttp instead of httpx.
 
-python-telegram-bot talks HTTP through a `BaseRequest`; its default, `HTTPXRequest`, costs
-about 5 ms of CPU per Bot API call on this machine against 0.2–0.5 ms for aiohttp (measured
-with 50 calls in flight; see the README). A bot sends one to three messages per turn, so with
-httpx the sending alone held the throughput under 70 messages/s. aiohttp is already here for
-the webhook server. This class is PTB's documented extension point, nothing more: same
-errors (`TimedOut`, `NetworkError`), same defaults for timeouts (5 s; 30 s for uploads).
+python-telegram-bot talks HTTP through a `BaseRequest`; its default, `HTTPXRequest`, cost
+about 5 ms of CPU per Bot API call on this machine against about 0.5 ms for aiohttp (50 calls
+in flight, client and server in one process). With httpx, sending replies took half of the
+bot's CPU in bench/telegram_throughput.py. aiohttp is already here for the webhook server.
+This is PTB's documented extension point: errors map to PTB's `TimedOut` and `NetworkError`;
+timeouts are 5 s unless a call sets its own, 30 s to read the answer to an upload.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The channel-agnostic core: `Coach.handle(user, message) -> list[Reply]`.
 
-Each turn loads the user's persisted dialogue state, reads the message (commands, buttons,
-NLU), decides which rasa-sdk actions to run, runs them in-process through rasa-sdk's
-`ActionExecutor`, applies the slots they set, and saves the state again. Channels only
+Each turn, in one database transaction, loads the user's persisted dialogue state, reads the
+message (commands, buttons, NLU), decides which rasa-sdk actions to run, runs them in-process
+through rasa-sdk's `ActionExecutor`, applies the slots they set, and saves the state again:
+a turn's writes land together or not at all. Channels only
 translate their updates into `Incoming` and render the `Reply` objects.
 """
 
@@ -481,7 +482,9 @@ class Coach:
     def _redacted(self, turn: Turn, text: str) -> str:
         """The text as it may be kept: client data replaced, the kinds remembered."""
         guard = self.services.guard
-        text = text[:MAX_REFLECTION_CHARS]
+        if len(text) > MAX_REFLECTION_CHARS:
+            turn.replies.append(Reply(texts.REFLECTION_TOO_LONG.format(n=MAX_REFLECTION_CHARS)))
+            text = text[:MAX_REFLECTION_CHARS]
         turn.data.pop("pending_kinds", None)
         if guard is None:
             return text

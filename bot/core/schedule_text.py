@@ -54,7 +54,7 @@ class ScheduleRequest:
 
 # ---------------------------------------------------------------- texts (Dutch, B1)
 
-EXAMPLE = "Schrijf bijvoorbeeld: elke werkdag om 8:30, pauze tot maandag of stop."
+EXAMPLE = "Schrijf bijvoorbeeld: elke werkdag om 8:30, pauze tot maandag of zet uit."
 P_GENERIC = "Dat begreep ik niet. " + EXAMPLE
 P_NO_TIME = "Hoe laat precies? Noem een tijd, bijvoorbeeld: elke ochtend om 8:30."
 P_TWO_TIMES = "Ik zie meer dan één tijd. Noem één tijd, bijvoorbeeld: om 8:30."
@@ -79,7 +79,7 @@ P_DATE_PAST = (
     "Die datum is vandaag of al voorbij. Noem een latere datum, bijvoorbeeld: pauze tot {ex}."
 )
 P_DATE_FAR = (
-    "Je kunt hoogstens een jaar pauzeren. Wil je helemaal geen vragen meer? Stuur dan: stop."
+    "Je kunt hoogstens een jaar pauzeren. Wil je helemaal geen vragen meer? Stuur dan: zet uit."
 )
 
 MAX_PAUSE_DAYS = 366
@@ -199,6 +199,8 @@ def _weekdays(t: str) -> bool | str | None:
         return True  # "elke dag behalve in het weekend" -> workdays: the exception wins
     if any(_has(p, t) for p in _EVERY_DAY):
         return False
+    if _has(rf"\b(?:{'|'.join(WEEKDAYS)})\b", t):
+        return P_WEEKEND_ONLY  # one or two named days: not something the schedule can do
     return None
 
 

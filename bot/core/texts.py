@@ -30,11 +30,13 @@ HELP = (
     "• Een vraag beantwoorden uit de handreiking. Typ gewoon je vraag of situatie.\n"
     "• /reflectie – een vraag om even bij stil te staan\n"
     "• /mijnreflecties – je eerdere reflecties teruglezen\n"
-    "• /dagelijks – elke dag een reflectievraag op een tijd die jij kiest\n"
-    "• /onboarding – 10 dagen door de handreiking, als je nieuw bent\n"
+    "• /dagelijks – een reflectievraag op een tijd die jij kiest, elke werkdag of elke dag; "
+    "ook de wekelijkse terugblik zet je hier aan\n"
+    "• /onboarding – 10 werkdagen door de handreiking, als je nieuw bent\n"
     "• /export – al je gegevens downloaden\n"
     "• /vergeet – al je gegevens wissen\n"
     "• /privacy – wat ik bewaar\n"
+    "• /rol – je rol wijzigen (begeleider of leidinggevende/beleidsmaker)\n"
     "• stop of /annuleer – altijd uit een gesprek stappen"
 )
 GREET = "Hoi! Waar kan ik je mee helpen? Typ een vraag of situatie, of kijk bij /help."
@@ -94,6 +96,7 @@ NOT_DUTCH = (
     "‘hoe bespreek ik discriminatie?’"
 )
 TOO_LONG = "Je bericht is erg lang. Ik lees de eerste {n} tekens."
+REFLECTION_TOO_LONG = "Je antwoord is erg lang. Ik bewaar de eerste {n} tekens."
 ERROR = "Er ging iets mis aan mijn kant. Probeer het zo nog eens; er is niets verloren gegaan."
 ENCRYPTION_REQUIRED = (
     "Ik kan je reflectie nu niet veilig bewaren: de versleuteling is niet ingesteld. "

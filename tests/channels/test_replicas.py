@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,35 +17,16 @@ from bot.settings import PROJECT_ROOT
 from bot.storage.db import make_engine
 from bot.storage.models import Reflection, User
 from tests.fakes import FakeBotApi
+from tests.infra import free_port, wait_healthy
 
 SECRET = "replica-test-secret"
 USERS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi() as api:
         yield api
-
-
-async def _wait_healthy(session: aiohttp.ClientSession, port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"replica on {port} exited with {proc.returncode}"
-        try:
-            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.3)
-    raise TimeoutError(f"replica on {port} did not become healthy")
 
 
 async def test_three_replicas_concurrent_and_redelivered_updates(
@@ -66,7 +45,7 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
         "TELEGRAM_API_FILE_URL": fake.base_file_url,
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
     }
-    ports = [_free_port() for _ in range(3)]
+    ports = [free_port() for _ in range(3)]
     procs = [
         subprocess.Popen(
             [
@@ -90,7 +69,7 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
     try:
         async with aiohttp.ClientSession() as http:
             await asyncio.gather(
-                *(_wait_healthy(http, p, pr) for p, pr in zip(ports, procs, strict=True))
+                *(wait_healthy(http, p, pr) for p, pr in zip(ports, procs, strict=True))
             )
             headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
             next_id = iter(range(1, 10_000))

@@ -17,8 +17,8 @@ from bot.core.dialogue import State
 from bot.settings import PROJECT_ROOT
 from bot.storage.db import make_engine
 from bot.storage.models import DialogueState, User
-from tests.channels.test_replicas import _free_port, _wait_healthy
 from tests.fakes import FakeBotApi
+from tests.infra import free_port, wait_healthy
 
 SECRET = "shutdown-test-secret"
 USERS = 8
@@ -42,7 +42,7 @@ async def test_sigterm_finishes_updates_in_flight(
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
         }
         env.pop("COACH_REDIS_URL", None)
-        port = _free_port()
+        port = free_port()
         command = ["-m", "bot.cli", "telegram", "--webhook", "--host", "127.0.0.1"]
         proc = subprocess.Popen(
             [sys.executable, *command, "--port", str(port)],
@@ -54,7 +54,7 @@ async def test_sigterm_finishes_updates_in_flight(
         chats = [6000 + i for i in range(USERS)]
         try:
             async with aiohttp.ClientSession() as http:
-                await _wait_healthy(http, port, proc)
+                await wait_healthy(http, port, proc)
                 for update_id, chat in enumerate(chats, start=1):
                     update = {"update_id": update_id, "message": fake.make_message(chat, QUESTION)}
                     async with http.post(

@@ -235,3 +235,14 @@ async def test_manager_gets_manager_questions(coach: Coach) -> None:
         q.text for q in coach.services.knowledge.questions if q.audience == "manager"
     ]
     assert any(q in texts(replies) for q in manager_questions)
+
+
+async def test_a_very_long_reflection_is_cut_with_a_note(coach: Coach) -> None:
+    anna = user()
+    await onboard(coach, anna)
+    await coach.handle(anna, "/reflectie")
+    long_answer = "Ik merkte dat ik te snel ging en te weinig doorvroeg. " * 120  # ~6,500
+    replies = await coach.handle(anna, long_answer)
+    assert "eerste 4000 tekens" in texts(replies)
+    [stored] = await _reflections(coach)
+    assert stored.text == long_answer[:4000]

@@ -13,7 +13,7 @@ from bot.core.replies import Reply, UserRef
 from bot.nlu import NLU
 from bot.scheduler import Blocked, PromptDispatcher
 from bot.storage.models import PromptSchedule, User
-from tests.helpers import onboard, texts, user
+from tests.helpers import actions, onboard, press, texts, user
 
 
 class Outbox:
@@ -205,3 +205,42 @@ async def test_a_dispatcher_never_loads_the_nlu_and_a_message_loads_it_once(
     replies = await lazy.handle(anna, "hoe bespreek ik discriminatie met een klant?")
     assert loads == [1]
     assert "discriminatie" in texts(replies).lower()
+
+
+async def test_onboarding_status_skip_past_the_end_and_finished(
+    coach: Coach, clock: FrozenClock
+) -> None:
+    anna = user()
+    clock.now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    await onboard(coach, anna)
+    await coach.handle(anna, "/dagelijks stop")  # off: starting the programme turns it on
+    await coach.handle(anna, "/onboarding")
+    assert (await _schedule(coach)).active is True
+    assert "1 van de 10 dagen gehad (bezig)" in texts(await coach.handle(anna, "/onboarding"))
+    for _ in range(9):  # skip days 2 to 10
+        replies = await coach.handle(anna, "/onboarding overslaan")
+    assert "10 van de 10 dagen gehad" in texts(replies)
+    outbox = Outbox()
+    clock.advance(days=1)
+    assert await PromptDispatcher(coach, outbox, worker="w1").run_once() == 1
+    assert "overzicht" in outbox.sent[-1][1]  # the end: the summary, not day 10 again
+    finished = await coach.handle(anna, "/onboarding")
+    assert "(klaar)" in texts(finished)
+    assert "onboarding:opnieuw" in actions(finished)  # shown, not restarted
+    assert "Dag 1 van 10" in texts(await coach.handle(anna, press("onboarding:opnieuw")))
+
+
+async def test_the_team_note_goes_to_managers_only(coach: Coach) -> None:
+    """Questions from the policy card addressed to professionals: a manager asks them of the
+    team; a professional answers them without that note."""
+    note = "Een vraag om aan je team te stellen."
+    seen: dict[str, list[str]] = {}
+    for role in ("professional", "manager"):
+        who = user(f"note-{role}")
+        await onboard(coach, who, role=role)
+        seen[role] = []
+        for _ in range(len(coach.services.knowledge.questions_for(role))):
+            seen[role].append(texts(await coach.handle(who, "/reflectie")))
+            await coach.handle(who, "stop")
+    assert not any(note in t for t in seen["professional"])
+    assert any(note in t for t in seen["manager"])

@@ -160,6 +160,7 @@ UNCLEAR: list[tuple[str, str]] = [
     ("'s ochtends om 17 uur", "ochtends"),
     ("om 8 of om 9", "één tijd"),
     ("alleen in het weekend", "werkdag"),
+    ("elke maandag om 9 uur", "werkdag"),  # one named day: not silently every day
     ("pauze tot na de vakantie", "Tot wanneer"),
     ("pauze tot ik terug ben", "Tot wanneer"),
     ("pauze tot 31 februari", "31 februari"),
