@@ -31,7 +31,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-5"
+FEATURE_VERSION = "coach-nlu-6"
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
@@ -221,6 +221,7 @@ def train(
     pairs = list(examples) if examples is not None else data.examples
     _check_labels(knowledge, data.labels)
     nlp = build(knowledge, pairs, data.synonyms)
+    kept = prune_lemma_table(nlp)
     model_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
     nlp.to_disk(staging / "pipeline")
@@ -231,6 +232,7 @@ def train(
         "seconds": round(time.perf_counter() - started, 2),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "thresholds": asdict(Thresholds()),
+        "lemma_entries_kept": kept,
     }
     (staging / "meta.json").write_text(json.dumps(meta, indent=2))
     old = model_dir.with_name(model_dir.name + f".old-{os.getpid()}")
@@ -239,6 +241,43 @@ def train(
     staging.rename(model_dir)
     shutil.rmtree(old, ignore_errors=True)
     return meta
+
+
+def prune_lemma_table(nlp: Language) -> int:
+    """Keep only the lemma entries that can change a feature; return how many.
+
+    Lemmas feed the word features alone. An entry form → lemma matters only when the folded
+    form or the folded lemma is a word of a trained vocabulary or a synonym; without the
+    other entries a token keeps its own text as lemma, which then matches no feature either,
+    exactly as its lemma did. So predictions stay the same, and the model no longer carries
+    the whole Dutch table (212,000 entries): less memory and a faster start.
+    """
+    import gzip
+
+    import spacy_lookups_data
+    from spacy.lookups import Lookups
+
+    from bot.nlu.text import fold
+
+    comp = nlp.get_pipe(_component.COMPONENT)
+    assert isinstance(comp, _component.IntentComponent) and comp.model is not None
+    model = comp.model
+    relevant = set(model.synonyms)
+    for space in (model.intent_features.words, model.item_features.words):
+        for gram in space.vocabulary:
+            relevant.update(gram.split(" "))
+    source = Path(spacy_lookups_data.__file__).parent / "data" / f"{nlp.lang}_lemma_lookup.json.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as raw:
+        table = json.load(raw)
+    kept = {
+        form: lemma
+        for form, lemma in table.items()
+        if fold(form) in relevant or fold(lemma) in relevant
+    }
+    lookups = Lookups()
+    lookups.add_table("lemma_lookup", kept)
+    nlp.get_pipe("lemmatizer").lookups = lookups  # type: ignore[attr-defined]
+    return len(kept)
 
 
 def build(
