@@ -23,8 +23,9 @@ ROLE_BUTTONS = [
 ]
 
 
-class _Reply(Action):
-    """An action that only says a fixed text."""
+class _Reply:
+    """Mixed into an action that only says a fixed text (not an Action itself, so rasa-sdk
+    does not register it as one without a name)."""
 
     text = ""
     action_name = ""
@@ -39,19 +40,19 @@ class _Reply(Action):
         return []
 
 
-class ActionHelp(_Reply):
+class ActionHelp(_Reply, Action):
     action_name, text = "action_help", texts.HELP
 
 
-class ActionGreet(_Reply):
+class ActionGreet(_Reply, Action):
     action_name, text = "action_greet", texts.GREET
 
 
-class ActionGoodbye(_Reply):
+class ActionGoodbye(_Reply, Action):
     action_name, text = "action_goodbye", texts.GOODBYE
 
 
-class ActionThanks(_Reply):
+class ActionThanks(_Reply, Action):
     action_name, text = "action_thanks", texts.THANKS
 
 

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sanic import Sanic
 
+from bot.core.replies import plain
 from bot.settings import Settings
+
+
+class PlainTextExecutor(ActionExecutor):
+    """The actions for a Rasa server: its channels get plain text, without the bold markers
+    that our own channels render."""
+
+    async def run(self, *args: Any, **kwargs: Any) -> ActionExecutorRunResult | None:
+        result = await super().run(*args, **kwargs)
+        for response in result.responses if result is not None else []:
+            if isinstance(response.get("text"), str):
+                response["text"] = plain(response["text"])
+        return result
 
 
 def build_app(settings: Settings, name: str = "coach_actions") -> Sanic:
     """rasa-sdk's Sanic app (/webhook, /health, /actions) with our services bound at start."""
-    from bot.wiring import build_executor, services_for
+    from bot.wiring import services_for
 
-    executor = build_executor()
+    executor = PlainTextExecutor()
+    executor.register_package("actions")
     app = create_app(executor)
     resources: dict[str, object] = {}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from bot.cli import main as cli
 from bot.settings import PROJECT_ROOT
+from tests.infra import free_port
 
 
 def _env(tmp_path: Path, model_dir: Path) -> dict[str, str]:
@@ -93,14 +93,8 @@ def test_shell_as_a_subprocess(tmp_path: Path, model_dir: Path, nlu: object) -> 
     assert "Traceback" not in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_action_server_speaks_rasas_protocol(tmp_path: Path, model_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "actions", "--host", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_ROOT,
@@ -125,6 +119,7 @@ def test_action_server_speaks_rasas_protocol(tmp_path: Path, model_dir: Path) ->
             async with http.get(f"{base}/actions") as response:
                 names = {a["name"] for a in await response.json()}
             assert {"action_answer_lesson", "action_store_reflection", "action_help"} <= names
+            assert all(names), names  # no helper class registered without a name
             payload = {
                 "next_action": "action_answer_lesson",
                 "sender_id": "1",
@@ -152,6 +147,8 @@ def test_action_server_speaks_rasas_protocol(tmp_path: Path, model_dir: Path) ->
                 body = await response.json()
                 assert response.status == 200, body
             assert "Maak discriminatie bespreekbaar" in body["responses"][0]["text"]
+            # Rasa's channels get plain text: no bold markers of our own channels
+            assert not {"\x02", "\x03"} & set(body["responses"][0]["text"])
             assert {"event": "slot", "name": "lesson_id", "value": "discriminatie"}.items() <= next(
                 e for e in body["events"] if e.get("name") == "lesson_id"
             ).items()
