@@ -246,3 +246,21 @@ async def test_a_very_long_reflection_is_cut_with_a_note(coach: Coach) -> None:
     assert "eerste 4000 tekens" in texts(replies)
     [stored] = await _reflections(coach)
     assert stored.text == long_answer[:4000]
+
+
+async def test_many_users_at_once_lose_nothing(coach: Coach) -> None:
+    """Concurrent turns of different users: on SQLite each turn waits for the write lock
+    (BEGIN IMMEDIATE) instead of failing with 'database is locked'."""
+    import asyncio
+
+    people = [user(f"user{i}") for i in range(12)]
+    await asyncio.gather(*(onboard(coach, who) for who in people))
+    await asyncio.gather(*(coach.handle(who, "/reflectie") for who in people))
+    replies = await asyncio.gather(
+        *(
+            coach.handle(who, f"ik merkte bij gesprek {i} dat ik te snel ging")
+            for i, who in enumerate(people)
+        )
+    )
+    assert all("Bewaard" in texts(r) for r in replies)
+    assert len(await _reflections(coach)) == len(people)
