@@ -4,18 +4,18 @@ A claim is one UPDATE … RETURNING on rows that are due and unclaimed (or whose
 lease ran out because a replica died). On PostgreSQL the candidate rows are picked with
 `FOR UPDATE SKIP LOCKED`, so replicas never wait on or take each other's rows; SQLite
 runs one writer at a time, which makes the same statement atomic there. The ticking is
-a plain asyncio loop in the running bot, or one pass with `coach prompts dispatch --once`.
+PTB's JobQueue in the running bot (`PromptTicker`), or one pass with
+`coach prompts dispatch --once` for cron-style deployments.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
 from bot.core.schedule import missed_a_day, next_due
 from bot.metrics import PROMPTS_SENT
-from bot.ratelimit import SharedRateLimiter, telegram_send_limiter
+from bot.ratelimit import SharedRateLimiter
 from bot.storage.models import PromptSchedule, User
 
 log = logging.getLogger(__name__)
@@ -185,38 +185,41 @@ def telegram_sender(bot: Any, signer: Any, limiter: SharedRateLimiter | None = N
     return send
 
 
-async def prompt_loop(coach: Coach, bot: Any, stop: asyncio.Event, every: float = 20.0) -> None:
-    """Tick in the running bot: dispatch due prompts, then purge old reflections daily."""
-    from bot.channels.telegram_run import signer_for
-
-    settings = coach.services.settings
-    limiter = telegram_send_limiter(settings.coach_redis_url, settings.require_telegram_token())
-    dispatcher = PromptDispatcher(coach, telegram_sender(bot, signer_for(settings), limiter))
-    try:
-        await _tick(coach, dispatcher, stop, every)
-    finally:
-        await limiter.aclose()
+TICK_SECONDS = 20.0
 
 
-async def _tick(
-    coach: Coach, dispatcher: PromptDispatcher, stop: asyncio.Event, every: float
-) -> None:
-    from bot.storage import repo
+class PromptTicker:
+    """What the running bot does every TICK_SECONDS: dispatch the due prompts, and once a
+    day purge reflections past their retention. PTB's JobQueue (APScheduler) does the
+    ticking; the claim in the database is what makes each prompt go out once."""
 
-    last_purge = None
-    while not stop.is_set():
+    def __init__(self, coach: Coach, dispatcher: PromptDispatcher) -> None:
+        self.coach = coach
+        self.dispatcher = dispatcher
+        self.last_purge: date | None = None
+
+    async def tick(self, _context: object = None) -> None:
+        from bot.storage import repo
+
+        svc = self.coach.services
         try:
-            await dispatcher.run_once()
-            today = coach.services.clock().date()
-            if last_purge != today:
-                async with coach.services.sessions.begin() as session:
+            await self.dispatcher.run_once()
+            today = svc.clock().date()
+            if self.last_purge != today:
+                async with svc.sessions.begin() as session:
                     await repo.purge_old_reflections(
-                        session,
-                        coach.services.clock(),
-                        coach.services.settings.coach_retention_days,
+                        session, svc.clock(), svc.settings.coach_retention_days
                     )
-                last_purge = today
+                self.last_purge = today
         except Exception:
             log.exception("prompt tick failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=every)
+
+    def schedule(self, job_queue: Any, every: float = TICK_SECONDS) -> None:
+        """One run at a time; a run that overlaps the next tick makes it wait, not pile up."""
+        job_queue.run_repeating(
+            self.tick,
+            interval=every,
+            first=1.0,
+            name="daily-prompts",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )

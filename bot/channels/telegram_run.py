@@ -147,10 +147,11 @@ async def webhook(
 async def run_telegram(
     settings: Settings, webhook_url: str | None, host: str, port: int, path: str, use_webhook: bool
 ) -> None:
-    from bot.scheduler import prompt_loop
+    from bot.ratelimit import telegram_send_limiter
+    from bot.scheduler import PromptDispatcher, PromptTicker, telegram_sender
     from bot.wiring import coach_for
 
-    settings.require_telegram_token()
+    token = settings.require_telegram_token()
     async with coach_for(settings, lazy_nlu=True) as coach:
         loading = asyncio.create_task(coach.load_nlu())  # while we connect to Telegram
         stop = _stop_event()
@@ -159,12 +160,16 @@ async def run_telegram(
             if use_webhook
             else polling(settings, coach)
         )
-        async with runner as app:
+        # the prompts' send limiter closes after the Application, whose stop waits for a tick
+        limiter = telegram_send_limiter(settings.coach_redis_url, token)
+        async with limiter, runner as app:
             await loading
-            ticker = asyncio.create_task(prompt_loop(coach, app.bot, stop))
+            if app.job_queue is None:
+                raise RuntimeError("python-telegram-bot[job-queue] is not installed")
+            sender = telegram_sender(app.bot, signer_for(settings), limiter)
+            PromptTicker(coach, PromptDispatcher(coach, sender)).schedule(app.job_queue)
             log.info("telegram channel running (%s)", "webhook" if use_webhook else "polling")
             await stop.wait()
-            await ticker
 
 
 async def dispatch_once(settings: Settings) -> int:

@@ -28,6 +28,7 @@ from bot.channels.telegram_run import (
     webhook_app,
     webhook_secret,
 )
+from bot.clock import FrozenClock
 from bot.core import answers, texts
 from bot.core.coach import Coach
 from bot.core.dialogue import State
@@ -472,3 +473,24 @@ async def test_webhook_server(
         finally:
             await bot_app.stop()
     assert me.texts() == [privacy.params["text"]]
+
+
+# 13 ------------------------------------------------------------------------------------------
+async def test_the_running_bot_sends_a_due_prompt_through_its_job_queue(
+    app: Application, talk: TalkTo, tg_coach: Coach, tg_settings: Settings, clock: FrozenClock
+) -> None:
+    from bot.ratelimit import SharedRateLimiter
+    from bot.scheduler import PromptDispatcher, PromptTicker, telegram_sender
+
+    chat = 1013
+    me = talk(chat)
+    await me.onboard()
+    await me.say("/dagelijks om 08:30", "08:30")
+    clock.advance(days=1)  # tomorrow's 08:30 has passed
+    assert app.job_queue is not None
+    sender = telegram_sender(app.bot, signer_for(tg_settings), SharedRateLimiter())
+    since = me.now()
+    PromptTicker(tg_coach, PromptDispatcher(tg_coach, sender)).schedule(app.job_queue, every=0.2)
+    [prompt] = await me.until(texts.REFLECT_HINT, since)
+    await asyncio.sleep(0.6)  # three more ticks: the prompt is not sent again
+    assert me.texts().count(prompt.params["text"]) == 1
