@@ -173,15 +173,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         ports = [free_port() for _ in range(args.replicas)]
         procs = [
             subprocess.Popen(
-                [
-                    str(ROOT / ".venv" / "bin" / "coach"),
-                    "telegram",
-                    "--webhook",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                ],
+                [COACH, "telegram", "--webhook", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 cwd=str(data_dir),
                 stdout=subprocess.DEVNULL,
