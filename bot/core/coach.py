@@ -263,10 +263,11 @@ class Coach:
             return self._cancel(turn)
         if not has_letters(text):
             return self._say(turn, texts.NO_WORDS)
-        steps: list[Step] = []
-        if suggests_danger(text):
-            steps += self._emergency(turn)
-        return steps + self._on_text(turn, text)
+        if not suggests_danger(text):
+            return self._on_text(turn, text)
+        self._emergency(turn)
+        # the lesson may still help, but this is no moment for a reflection question
+        return [s for s in self._on_text(turn, text) if s.action != "action_ask_question"]
 
     def _say(
         self, turn: Turn, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
@@ -274,13 +275,13 @@ class Coach:
         turn.replies.append(Reply(text, buttons))
         return []
 
-    def _emergency(self, turn: Turn) -> list[Step]:
+    def _emergency(self, turn: Turn) -> None:
+        """The emergency numbers, at most once a day."""
         now = self.services.clock().timestamp()
         last = turn.data.get("emergency_at")
         if last is None or now - float(last) > EMERGENCY_REPEAT_HOURS * 3600:
             turn.data["emergency_at"] = now
             turn.replies.append(Reply(texts.EMERGENCY))
-        return []
 
     def _cancel(self, turn: Turn) -> list[Step]:
         was_busy = turn.state not in (State.IDLE, State.ERASED)

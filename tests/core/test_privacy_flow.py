@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from bot.core import texts as texts_module
 from bot.core.coach import FLOOD_MESSAGES, Coach
 from bot.storage.models import Base, Reflection
 from tests.helpers import actions, onboard, press, say, texts, user
@@ -53,8 +54,14 @@ async def test_rewrite_stores_only_the_new_text(coach: Coach) -> None:
 async def test_danger_gets_the_emergency_numbers_once(coach: Coach) -> None:
     anna = user()
     await onboard(coach, anna)
-    first = texts(await coach.handle(anna, "mijn klant zegt dat hij niet meer wil leven"))
+    first = texts(
+        await coach.handle(
+            anna, "hoe bespreek ik gezondheidsklachten met een klant die aan zelfmoord denkt"
+        )
+    )
     assert "113" in first and "112" in first
+    assert "gezondheid" in first  # the lesson still comes,
+    assert texts_module.REFLECT_HINT not in first  # but no reflection question after it
     again = texts(await coach.handle(anna, "hij zei weer dat hij niet meer wil leven"))
     assert "113" not in again
 
