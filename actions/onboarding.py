@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, role, say, services, user_id
-from bot.core import answers
+from bot.core import answers, texts
 from bot.core.export import onboarding_summary
 from bot.core.replies import Button, Document, bold
 from bot.core.schedule import next_due
@@ -152,7 +152,7 @@ async def _send_day(
     )
     say(
         dispatcher,
-        f"Vraag van vandaag:\n{bold(question.text)}\n\nTyp je antwoord.",
+        f"Vraag van vandaag:\n{bold(question.text)}\n\n{texts.REFLECT_HINT}",
         [[Button("Sla over", "skip")]],
     )
     return go(
