@@ -35,7 +35,7 @@ from bench.common import children_cpu  # noqa: E402
 from bot.storage.db import make_engine, upgrade  # noqa: E402
 from bot.storage.models import PromptSchedule, User  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotApi  # noqa: E402
-from tests.infra import recreate_database  # noqa: E402
+from tests.infra import POSTGRES_URL, recreate_database  # noqa: E402
 
 DB_NAME = "coach_bench_fanout"
 FIRST_CHAT = 700_000_000
@@ -197,12 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=3)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    parser.add_argument("--postgres", default=POSTGRES_URL)
     parser.add_argument(
         "--redis", default=os.environ.get("COACH_REDIS_URL", "redis://127.0.0.1:6379/0")
     )

@@ -14,6 +14,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import rss_mb  # noqa: E402
+
 TURNS = [
     "1",
     "2",
@@ -25,13 +29,6 @@ TURNS = [
     "/mijnreflecties",
     "/export",
 ]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def main() -> None:
@@ -51,7 +48,7 @@ def main() -> None:
             proc.stdin.write(turn + "\n")
             proc.stdin.flush()
         time.sleep(8)
-        peak = rss_mb(proc.pid)
+        current, _ = rss_mb(proc.pid)
         proc.stdin.write("/quit\n")
         proc.stdin.flush()
         proc.wait(timeout=30)
@@ -59,7 +56,7 @@ def main() -> None:
             json.dumps(
                 {
                     "turns": len(TURNS),
-                    "rss_mb": round(peak, 1),
+                    "rss_mb": round(current, 1),
                     "seconds": round(time.perf_counter() - started, 1),
                 },
                 indent=2,

@@ -42,7 +42,7 @@ from bench.common import rss_mb  # noqa: E402
 from bot.channels.telegram_run import SECRET_HEADER  # noqa: E402
 from bot.core import texts  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, Call, FakeBotApi  # noqa: E402
-from tests.infra import free_port, recreate_database, wait_healthy  # noqa: E402
+from tests.infra import POSTGRES_URL, free_port, recreate_database, wait_healthy  # noqa: E402
 
 DB_NAME = "coach_bench_throughput"
 SECRET = "bench-throughput-secret"
@@ -241,12 +241,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--replicas", type=int, default=1)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-        ),
-    )
+    parser.add_argument("--postgres", default=POSTGRES_URL)
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
     sys.exit(0 if result["ok"] else 1)

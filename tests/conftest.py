@@ -14,11 +14,7 @@ from bot.clock import FrozenClock
 from bot.knowledge import Knowledge, load_knowledge
 from bot.nlu import NLU
 from bot.settings import PROJECT_ROOT, Settings
-from tests.infra import recreate_database
-
-POSTGRES_URL = os.environ.get(
-    "COACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+from tests.infra import POSTGRES_URL, recreate_database
 
 
 def _postgres_reachable() -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -17,7 +16,7 @@ from bot.settings import PROJECT_ROOT
 from bot.storage.db import make_engine
 from bot.storage.models import Reflection, User
 from tests.fakes import FakeBotApi
-from tests.infra import free_port, wait_healthy
+from tests.infra import bot_env, free_port, wait_healthy
 
 SECRET = "replica-test-secret"
 USERS = 12
@@ -35,16 +34,7 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
     from tests.conftest import reset_postgres
 
     await reset_postgres(postgres_url)
-    env = {
-        **os.environ,
-        "COACH_DATABASE_URL": postgres_url,
-        "COACH_DATA_DIR": str(tmp_path),
-        "COACH_MODEL_DIR": str(model_dir),
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "TELEGRAM_API_FILE_URL": fake.base_file_url,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-    }
+    env = bot_env(fake, tmp_path, model_dir, postgres_url, webhook_secret=SECRET)
     ports = [free_port() for _ in range(3)]
     procs = [
         subprocess.Popen(

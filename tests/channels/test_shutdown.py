@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from bot.settings import PROJECT_ROOT
 from bot.storage.db import make_engine
 from bot.storage.models import DialogueState, User
 from tests.fakes import FakeBotApi
-from tests.infra import free_port, wait_healthy
+from tests.infra import bot_env, free_port, wait_healthy
 
 SECRET = "shutdown-test-secret"
 USERS = 8
@@ -31,17 +30,7 @@ async def test_sigterm_finishes_updates_in_flight(
     database = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
     async with FakeBotApi() as fake:
         fake.send_delay = 0.4  # every reply takes a while: turns are mid-way at SIGTERM
-        env = {
-            **os.environ,
-            "COACH_DATA_DIR": str(tmp_path),
-            "COACH_DATABASE_URL": database,
-            "COACH_MODEL_DIR": str(model_dir),
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "TELEGRAM_API_FILE_URL": fake.base_file_url,
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        }
-        env.pop("COACH_REDIS_URL", None)
+        env = bot_env(fake, tmp_path, model_dir, database, webhook_secret=SECRET)
         port = free_port()
         command = ["-m", "bot.cli", "telegram", "--webhook", "--host", "127.0.0.1"]
         proc = subprocess.Popen(

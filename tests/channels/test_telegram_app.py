@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from bot.storage.db import make_engine, session_factory
 from bot.storage.models import DialogueState, Reflection, User
 from tests.channels.conftest import Talk, button, buttons, eventually, settled
 from tests.fakes import FakeBotApi
+from tests.infra import bot_env
 
 QUESTION = "hoe bespreek ik discriminatie met een klant?"
 ANSWER = "ik vraag eerst hoe het sollicitatiegesprek ging en noem dan zelf het woord discriminatie"
@@ -345,17 +345,7 @@ async def test_kill_and_restart_in_the_middle_of_a_reflection(
     chat = 1011
     me = Talk(fake, chat)
     database = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
-    env = {
-        **os.environ,
-        "COACH_DATA_DIR": str(tmp_path),
-        "COACH_DATABASE_URL": database,
-        "COACH_MODEL_DIR": str(model_dir),
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "TELEGRAM_API_FILE_URL": fake.base_file_url,
-    }
-    env.pop("COACH_REDIS_URL", None)
-    env.pop("TELEGRAM_WEBHOOK_SECRET", None)
+    env = bot_env(fake, tmp_path, model_dir, database)
     logs: list[Path] = []
 
     def start() -> subprocess.Popen[bytes]:

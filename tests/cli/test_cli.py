@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from bot.cli import main as cli
 from bot.settings import PROJECT_ROOT
-from tests.infra import free_port
+from tests.infra import free_port, wait_healthy
 
 
 def _env(tmp_path: Path, model_dir: Path) -> dict[str, str]:
@@ -106,16 +105,7 @@ def test_action_server_speaks_rasas_protocol(tmp_path: Path, model_dir: Path) ->
     async def talk() -> None:
         base = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession() as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    async with http.get(f"{base}/health") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline
-                await asyncio.sleep(0.3)
+            await wait_healthy(http, port, proc, timeout=60, path="/health")
             async with http.get(f"{base}/actions") as response:
                 names = {a["name"] for a in await response.json()}
             assert {"action_answer_lesson", "action_store_reflection", "action_help"} <= names
