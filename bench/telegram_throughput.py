@@ -1,20 +1,28 @@
 """Messages/s and turn latency with 50 concurrent users through the Telegram adapter.
 
-Run: .venv/bin/python bench/telegram_throughput.py [--users 50] [--seconds 20] [--replicas 1]
-         [--postgres postgresql://postgres@127.0.0.1:5432/test]
+Run: .venv/bin/python bench/telegram_throughput.py [--users 50] [--rate 200] [--seconds 20]
+         [--replicas 1] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 The bot runs as it does in production: `coach telegram --webhook` subprocesses (one by default)
 on a fresh PostgreSQL database. This process plays Telegram: it POSTs updates to the webhook
 (with the secret header, round-robin over the replicas) and serves the Bot API the bot replies
-to (tests/fakes/telegram_api.py). Every user runs a closed loop over a short conversation
-(a question from the guide, an answer to the gesprekskaart question, an answer to the
-follow-up): the next message goes out when all replies to the previous one have arrived, as a
-person would wait. How many replies each step brings is counted first, with one user alone.
+to (tests/fakes/telegram_api.py). Every user goes through a short conversation (a question from
+the guide, an answer to the gesprekskaart question, an answer to the follow-up) and, as a person
+would, sends the next message only when all replies to the previous one have arrived. How many
+replies each step brings is counted first, with one user alone.
+
+The load is offered at `--rate` messages/s in all (default 200: each of 50 users one message
+every 0.25 s, the users evenly staggered). A user whose replies come later than its next slot
+sends at once when they arrive, but never catches up: a bot too slow for the rate gets fewer
+messages in the window, and the achieved rate shows it. `--rate 0` drops the pacing (every
+user sends as soon as its replies are in): the most the bot can take, where by Little's law a
+turn's latency is simply users / rate.
 
 A turn's latency is from the POST to its last reply at the fake Bot API. The bot's own send
 pacing is off (TELEGRAM_SEND_RATE=0) and the fake API does not rate-limit: at 200 messages/s
 with replies in two or three parts, Telegram's 30 messages/s broadcast limit would be the only
-thing measured otherwise. Targets (issue 7): ≥ 200 messages/s, p95 turn latency ≤ 50 ms.
+thing measured otherwise. The bot's CPU per message is read from /proc over the load window.
+Targets (issue 7): ≥ 200 messages/s with p95 turn latency ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -137,21 +145,49 @@ async def user(
     telegram: Telegram,
     chat: int,
     per_step: list[int],
-    until: float,
+    slots: tuple[float, float, float],
     latencies: list[float],
 ) -> int:
+    """One user's conversation until the window ends; `slots` is (first send, interval,
+    window end), interval 0 for no pacing. Returns the messages sent in the window."""
+    first, interval, until = slots
     sent = 0
     expected = 0
+    slot = first
     for step in itertools.cycle(range(len(SCRIPT))):
-        if time.perf_counter() >= until:
+        if slot >= until:
             break
-        expected += per_step[step]
+        now = time.perf_counter()
+        if slot > now:
+            await asyncio.sleep(slot - now)
         started = time.perf_counter()
+        expected += per_step[step]
         await telegram.post(chat, SCRIPT[step])
         finished = await api.replies_reach(chat, expected)
         latencies.append((finished - started) * 1000)
         sent += 1
+        slot = max(slot + interval, started) if interval else finished
     return sent
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of this machine's running PostgreSQL processes (0 where none are seen)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += process_cpu(int(entry.name))
+            except (OSError, ValueError):
+                pass  # ended meanwhile
+    return total
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -189,15 +225,27 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 telegram = Telegram(api, http, ports)
                 per_step = await calibrate(api, telegram)
                 latencies: list[float] = []
-                started = time.perf_counter()
+                interval = args.users / args.rate if args.rate else 0.0
+                cpu_before = [process_cpu(p.pid) for p in procs]
+                pg_before, own_before = postgres_cpu(), time.process_time()
+                started = time.perf_counter() + 0.1
                 until = started + args.seconds
                 sent = await asyncio.gather(
                     *(
-                        user(api, telegram, FIRST_CHAT + 1 + i, per_step, until, latencies)
+                        user(
+                            api,
+                            telegram,
+                            FIRST_CHAT + 1 + i,
+                            per_step,
+                            (started + i * interval / args.users, interval, until),
+                            latencies,
+                        )
                         for i in range(args.users)
                     )
                 )
-                elapsed = time.perf_counter() - started
+                elapsed = args.seconds  # every message sent in the window has its replies
+                bot_cpu = sum(process_cpu(p.pid) for p in procs) - sum(cpu_before)
+                pg_cpu, own_cpu = postgres_cpu() - pg_before, time.process_time() - own_before
                 rss = [rss_mb(p.pid) for p in procs]
         finally:
             for proc in procs:
@@ -214,11 +262,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {
         "users": args.users,
         "replicas": args.replicas,
+        "offered_per_second": args.rate or "as fast as replies come",
         "seconds": round(elapsed, 1),
         "messages": total,
         "messages_per_second": round(total / elapsed, 1),
         "replies_per_step": per_step,
         "flood_notes": api.flood_notes,
+        "cpu_ms_per_message": {
+            "bot": round(bot_cpu / total * 1000, 2),
+            "postgresql": round(pg_cpu / total * 1000, 2),
+            "this_bench_as_telegram": round(own_cpu / total * 1000, 2),
+        },
         "latency_p50_ms": round(statistics.median(latencies), 1),
         "latency_p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
         "latency_max_ms": round(latencies[-1], 1),
@@ -239,6 +293,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=200.0, help="offered messages/s; 0: unpaced")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--postgres", default=POSTGRES_URL)
