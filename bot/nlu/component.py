@@ -14,7 +14,6 @@ plain arrays, which keeps start-up fast and memory small.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -88,14 +87,23 @@ class Space:
     vocabulary: dict[str, int]
     idf: np.ndarray
 
-    def vector(self, grams: list[str]) -> dict[int, float]:
-        counts = Counter(g for g in grams if g in self.vocabulary)
-        weights = {
-            self.vocabulary[g]: (1.0 + math.log(c)) * float(self.idf[self.vocabulary[g]])
-            for g, c in counts.items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {i: w / norm for i, w in weights.items()}
+    def vector(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, l2-normed weights) of the grams the model knows."""
+        counts = Counter(map(self.vocabulary.get, grams))
+        counts.pop(None, None)  # grams the model never saw
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (1.0 + np.log(tf)) * self.idf[index]
+        norm = float(np.sqrt(values @ values)) or 1.0
+        return index, values / norm
+
+
+Grams = tuple[list[str], list[str]]
+
+
+def grams_of(pair: tuple[str, str]) -> Grams:
+    """The word n-grams of the lemma string and the character n-grams of the surface one."""
+    return word_ngrams(pair[0]), char_ngrams(pair[1])
 
 
 @dataclass
@@ -109,12 +117,14 @@ class Features:
     def size(self) -> int:
         return len(self.words.idf) + len(self.chars.idf)
 
-    def vector(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-        w = self.words.vector(word_ngrams(pair[0]))
-        c = self.chars.vector(char_ngrams(pair[1]))
-        offset = len(self.words.idf)
-        index = np.fromiter([*w, *(i + offset for i in c)], dtype=np.int64, count=len(w) + len(c))
-        values = np.fromiter([*w.values(), *c.values()], dtype=np.float64, count=len(index))
+    def vector(
+        self, pair: tuple[str, str], grams: Grams | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        word_grams, char_grams = grams or grams_of(pair)
+        w_index, w_values = self.words.vector(word_grams)
+        c_index, c_values = self.chars.vector(char_grams)
+        index = np.concatenate((w_index, c_index + len(self.words.idf)))
+        values = np.concatenate((w_values, c_values))
         norm = float(np.sqrt(values @ values)) or 1.0
         return index, values / norm
 
@@ -133,12 +143,13 @@ class Model:
     item_matrix: np.ndarray  # features x items
 
     def scores(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-        index, values = self.intent_features.vector(pair)
+        grams = grams_of(pair)  # the same n-grams feed both spaces
+        index, values = self.intent_features.vector(pair, grams)
         logits = values @ self.weights[index] + self.intercept
         logits -= logits.max()
         probs = np.exp(logits)
         probs /= probs.sum()
-        r_index, r_values = self.item_features.vector(pair)
+        r_index, r_values = self.item_features.vector(pair, grams)
         sims = r_values @ self.item_matrix[r_index]
         return probs, sims
 
