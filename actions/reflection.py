@@ -92,7 +92,7 @@ class ActionStoreReflection(Action):
         is_followup = tracker.get_slot("state") == "await_followup"
         async with svc.transaction() as session:
             count = await repo.count_reflections(session, await user_id(tracker))
-            reflection = await repo.add_reflection(
+            reflection_id = await repo.add_reflection(
                 session,
                 svc.cipher,
                 user_id=await user_id(tracker),
@@ -112,7 +112,7 @@ class ActionStoreReflection(Action):
         _, followup = cycle[count % len(cycle)]
         say(dispatcher, texts.STORED)
         say(dispatcher, f"{texts.FOLLOWUP_INTRO}\n{bold(followup)}", [[Button(texts.SKIP, "skip")]])
-        return go("await_followup", reflection_id=reflection.id, prompt=followup, pending_text=None)
+        return go("await_followup", reflection_id=reflection_id, prompt=followup, pending_text=None)
 
 
 class ActionListReflections(Action):

@@ -13,7 +13,6 @@ import asyncio
 import base64
 import logging
 import threading
-import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import ActionExecutor
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import texts
@@ -45,7 +43,6 @@ from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
 from bot.services import Services
 from bot.storage import repo
-from bot.storage.models import DialogueState
 
 log = logging.getLogger(__name__)
 MAX_REFLECTION_CHARS = 4000
@@ -68,7 +65,7 @@ class Turn:
     timezone: str
     state: str
     data: dict[str, Any]
-    stored: DialogueState | None = field(default=None, repr=False)  # the row it is saved to
+    saved: tuple[str, dict[str, Any]] | None = field(default=None, repr=False)  # as loaded
     replies: list[Reply] = field(default_factory=list)
 
     def slots(self) -> dict[str, Any]:
@@ -118,7 +115,7 @@ class Coach:
             message = Incoming(text=message)
         svc = self.services
         async with self._lock(user), svc.turn() as session:
-            await self._lock_user_rows(session, user)
+            await repo.lock_user(session, user.channel, user.id)
             if message.delivery_id is not None and not await repo.claim_update(
                 session, message.delivery_id, svc.clock()
             ):
@@ -141,7 +138,7 @@ class Coach:
 
         svc = self.services
         async with self._lock(user), svc.turn() as session:
-            await self._lock_user_rows(session, user)
+            await repo.lock_user(session, user.channel, user.id)
             turn = await self._load(session, user)
             onboarding = await session.get(Onboarding, turn.user_id)
             schedule = await session.get(PromptSchedule, turn.user_id)
@@ -158,13 +155,6 @@ class Coach:
                 await self._run(turn, step)
             await self._save(session, turn)
             return turn.replies
-
-    async def _lock_user_rows(self, session: AsyncSession, user: UserRef) -> None:
-        """On PostgreSQL, one turn per user at a time across all replicas: an advisory lock
-        held until the turn's transaction ends. (SQLite turns begin IMMEDIATE: one writer.)"""
-        if session.get_bind().dialect.name == "postgresql":
-            key = zlib.crc32(f"{user.channel}:{user.id}".encode()) - 2**31
-            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     def _flooding(self, user: UserRef) -> bool:
         """More than FLOOD_MESSAGES in FLOOD_SECONDS: say so once; every message is still read."""
@@ -198,24 +188,28 @@ class Coach:
 
     # -- state --------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, user: UserRef) -> Turn:
-        row, state = await repo.load_user_and_state(
+        found = await repo.load_user_and_state(
             session, user.channel, user.id, self.services.settings.coach_timezone
         )
+        saved = None if found.state is None else (found.state, found.data)
         return Turn(
-            row.id,
-            row.role,
-            row.timezone,
-            state.state or State.IDLE,
-            dict(state.data or {}),
-            stored=state,
+            found.user_id,
+            found.role,
+            found.timezone,
+            found.state or State.IDLE,
+            dict(found.data),
+            saved=saved,
         )
 
     async def _save(self, session: AsyncSession, turn: Turn) -> None:
         if turn.state == State.ERASED:
             return
-        state = turn.stored or await repo.load_state(session, turn.user_id)
-        state.state = turn.state
-        state.data = {k: v for k, v in turn.data.items() if v is not None}
+        data = {k: v for k, v in turn.data.items() if v is not None}
+        if turn.saved == (turn.state, data):
+            return  # nothing changed
+        await repo.save_state(
+            session, turn.user_id, turn.state, data, exists=turn.saved is not None
+        )
 
     # -- running actions ------------------------------------------------------------------
     async def _run(self, turn: Turn, step: Step) -> None:

@@ -1,11 +1,21 @@
-"""Queries the core and the actions share; each takes the session it runs in."""
+"""Queries the core and the actions share; each takes the session it runs in.
+
+The statements of every message (loading and saving the dialogue state, the question and
+lesson logs, storing a reflection) are SQLAlchemy Core on the session's connection: no
+identity map or unit of work for rows the turn never changes again. That is most of the
+database's share of a turn's CPU; and they are built once, with bound parameters, rather
+than at every call. The rest uses the ORM.
+"""
 
 from __future__ import annotations
 
+import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.crypto import TextCipher
@@ -35,32 +45,93 @@ async def get_or_create_user(
     return user
 
 
+USERS = cast(Table, User.__table__)
+STATES = cast(Table, DialogueState.__table__)
+REFLECTIONS = cast(Table, Reflection.__table__)
+QUESTIONS_ASKED = cast(Table, QuestionAsked.__table__)
+LESSON_VIEWS = cast(Table, LessonView.__table__)
+PROCESSED_UPDATES = cast(Table, ProcessedUpdate.__table__)
+
+# the statements of every message, built once
+LOCK_USER = text("SELECT pg_advisory_xact_lock(:key)")
+LOAD_USER_AND_STATE = (
+    select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
+    .select_from(USERS.outerjoin(STATES, STATES.c.user_id == USERS.c.id))
+    .where(
+        USERS.c.channel == bindparam("channel"),
+        USERS.c.channel_user_id == bindparam("channel_user_id"),
+    )
+)
+UPDATE_STATE = (
+    update(STATES)
+    .where(STATES.c.user_id == bindparam("uid"))
+    .values(state=bindparam("state"), data=bindparam("data"))
+)
+INSERT_STATE = insert(STATES)
+INSERT_REFLECTION = insert(REFLECTIONS).returning(REFLECTIONS.c.id)
+COUNT_REFLECTIONS = (
+    select(func.count())
+    .select_from(REFLECTIONS)
+    .where(REFLECTIONS.c.user_id == bindparam("user_id"))
+)
+INSERT_QUESTION_ASKED = insert(QUESTIONS_ASKED)
+QUESTIONS_ASKED_OF = (
+    select(QUESTIONS_ASKED.c.question_id)
+    .where(QUESTIONS_ASKED.c.user_id == bindparam("user_id"))
+    .order_by(QUESTIONS_ASKED.c.asked_at, QUESTIONS_ASKED.c.id)
+)
+INSERT_LESSON_VIEW = insert(LESSON_VIEWS)
+CLAIM_UPDATE = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(PROCESSED_UPDATES)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(PROCESSED_UPDATES.c.update_id)
+    for dialect in (postgresql, sqlite)
+}
+
+
+@dataclass(frozen=True)
+class UserState:
+    """What a turn needs of its user: id, role, time zone and the saved dialogue state."""
+
+    user_id: int
+    role: str | None
+    timezone: str
+    state: str | None  # None: nothing saved yet
+    data: dict[str, Any]
+
+
+async def lock_user(session: AsyncSession, channel: str, channel_user_id: str) -> None:
+    """On PostgreSQL, one turn per user at a time across all replicas: an advisory lock
+    held until the transaction ends. (SQLite transactions begin IMMEDIATE: one writer.)"""
+    conn = await session.connection()
+    if conn.dialect.name == "postgresql":
+        key = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
+        await conn.execute(LOCK_USER, {"key": key})
+
+
 async def load_user_and_state(
     session: AsyncSession, channel: str, channel_user_id: str, timezone: str
-) -> tuple[User, DialogueState]:
+) -> UserState:
     """The user (created on first contact) and their dialogue state, in one query."""
-    found = (
-        await session.execute(
-            select(User, DialogueState)
-            .outerjoin(DialogueState, DialogueState.user_id == User.id)
-            .where(User.channel == channel, User.channel_user_id == channel_user_id)
-        )
-    ).first()
-    if found is None:
+    conn = await session.connection()
+    params = {"channel": channel, "channel_user_id": channel_user_id}
+    row = (await conn.execute(LOAD_USER_AND_STATE, params)).first()
+    if row is None:
         user = await get_or_create_user(session, channel, channel_user_id, timezone)
-        return user, await load_state(session, user.id)
-    user, state = found
-    if state is None:
-        state = await load_state(session, user.id)
-    return user, state
+        return UserState(user.id, user.role, user.timezone, None, {})
+    return UserState(row.id, row.role, row.timezone, row.state, dict(row.data or {}))
 
 
-async def load_state(session: AsyncSession, user_id: int) -> DialogueState:
-    state = await session.get(DialogueState, user_id)
-    if state is None:
-        state = DialogueState(user_id=user_id, state="idle", data={})
-        session.add(state)
-    return state
+async def save_state(
+    session: AsyncSession, user_id: int, state: str, data: dict[str, Any], *, exists: bool
+) -> None:
+    """Write the dialogue state: an update of the row `load_user_and_state` found, or else
+    the first row."""
+    conn = await session.connection()
+    if exists:
+        await conn.execute(UPDATE_STATE, {"uid": user_id, "state": state, "data": data})
+    else:
+        await conn.execute(INSERT_STATE, {"user_id": user_id, "state": state, "data": data})
 
 
 async def add_reflection(
@@ -76,21 +147,21 @@ async def add_reflection(
     theme: str | None = None,
     parent_id: int | None = None,
     source: str = "dialogue",
-) -> Reflection:
-    reflection = Reflection(
-        user_id=user_id,
-        prompt=prompt,
-        text=cipher.encrypt(text),
-        question_id=question_id,
-        lesson_id=lesson_id,
-        theme=theme,
-        parent_id=parent_id,
-        source=source,
-        created_at=now,
-    )
-    session.add(reflection)
-    await session.flush()
-    return reflection
+) -> int:
+    """Store a reflection (its text encrypted when a key is set); returns its id."""
+    conn = await session.connection()
+    row = {
+        "user_id": user_id,
+        "prompt": prompt,
+        "text": cipher.encrypt(text),
+        "question_id": question_id,
+        "lesson_id": lesson_id,
+        "theme": theme,
+        "parent_id": parent_id,
+        "source": source,
+        "created_at": now,
+    }
+    return int((await conn.execute(INSERT_REFLECTION, row)).scalar_one())
 
 
 async def reflections_of(
@@ -106,34 +177,30 @@ async def reflections_of(
 
 
 async def count_reflections(session: AsyncSession, user_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(Reflection).where(Reflection.user_id == user_id)
-        )
-        or 0
-    )
+    conn = await session.connection()
+    return int((await conn.execute(COUNT_REFLECTIONS, {"user_id": user_id})).scalar() or 0)
 
 
 async def record_question(
     session: AsyncSession, user_id: int, question_id: str, now: datetime
 ) -> None:
-    session.add(QuestionAsked(user_id=user_id, question_id=question_id, asked_at=now))
+    conn = await session.connection()
+    row = {"user_id": user_id, "question_id": question_id, "asked_at": now}
+    await conn.execute(INSERT_QUESTION_ASKED, row)
 
 
 async def asked_questions(session: AsyncSession, user_id: int) -> list[str]:
     """Question ids asked of this user, oldest first."""
-    rows = await session.scalars(
-        select(QuestionAsked.question_id)
-        .where(QuestionAsked.user_id == user_id)
-        .order_by(QuestionAsked.asked_at, QuestionAsked.id)
-    )
-    return list(rows)
+    conn = await session.connection()
+    return list((await conn.execute(QUESTIONS_ASKED_OF, {"user_id": user_id})).scalars())
 
 
 async def record_lesson_view(
     session: AsyncSession, user_id: int, lesson_id: str, now: datetime
 ) -> None:
-    session.add(LessonView(user_id=user_id, lesson_id=lesson_id, viewed_at=now))
+    conn = await session.connection()
+    row = {"user_id": user_id, "lesson_id": lesson_id, "viewed_at": now}
+    await conn.execute(INSERT_LESSON_VIEW, row)
 
 
 async def recent_lessons(session: AsyncSession, user_id: int, since: datetime) -> list[str]:
@@ -150,15 +217,9 @@ async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> 
 
     One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent claim of the same id
     waits for the first transaction and then finds the row."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = await session.execute(
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(ProcessedUpdate.update_id)
-    )
+    conn = await session.connection()
+    claim = CLAIM_UPDATE[conn.dialect.name]
+    result = await conn.execute(claim, {"update_id": update_id, "processed_at": now})
     return result.first() is not None
 
 
