@@ -48,7 +48,7 @@ class Services:
         """The running turn's session (committed with the turn), or else a new transaction.
 
         Code that may run inside a turn must use this rather than `sessions`: on SQLite a
-        second transaction would wait for the turn's own write lock."""
+        second transaction would wait for the one connection, which the turn holds."""
         current = _turn_session.get()
         if current is not None:
             yield current

@@ -126,6 +126,7 @@ class TelegramChannel:
     def __init__(self, coach: Coach, signer: CallbackSigner) -> None:
         self.coach = coach
         self.signer = signer
+        self._background: set[asyncio.Future[None]] = set()  # typing indicators in flight
 
     # -- building -----------------------------------------------------------------------
     def build(
@@ -239,7 +240,11 @@ class TelegramChannel:
         chat = update.effective_chat
         if user is None or chat is None:
             return
-        typing = asyncio.create_task(self._typing_later(context, chat.id))
+        # "typing…" only for a slow turn; once sent, the request is left to finish (cancelling
+        # it mid-flight would cost the keep-alive connection to the Bot API)
+        typing = asyncio.get_running_loop().call_later(
+            TYPING_AFTER, self._start_typing, context.bot, chat.id
+        )
         started = time.perf_counter()
         try:
             # the update id goes with the turn: Telegram may deliver an update again
@@ -251,10 +256,14 @@ class TelegramChannel:
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
         await self.send(context, chat.id, user.id, replies)
 
-    async def _typing_later(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-        await asyncio.sleep(TYPING_AFTER)
+    def _start_typing(self, bot: Any, chat_id: int) -> None:
+        task = asyncio.ensure_future(self._typing(bot, chat_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _typing(self, bot: Any, chat_id: int) -> None:
         with contextlib.suppress(Exception):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
     async def send(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, replies: list[Reply]

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
@@ -281,6 +282,30 @@ async def test_429_and_500_are_retried_and_the_reply_arrives_once(
     attempts = [c for c in fake.calls_to("sendMessage") if c.chat_id == chat]
     assert [c.status for c in attempts] == [429, 500, 200]
     assert len(me.texts()) == 1 and me.texts()[0].startswith("Wat ik bewaar")
+
+
+async def test_typing_is_shown_for_a_slow_turn_only(
+    app: Application, fake: FakeBotApi, talk: TalkTo, tg_coach: Coach, monkeypatch: Any
+) -> None:
+    chat = 1017
+    me = talk(chat)
+    await me.say("/privacy", "Wat ik bewaar")
+    await settled(app, fake)
+    assert not [c for c in fake.calls_to("sendChatAction") if c.chat_id == chat]
+
+    handle = tg_coach.handle
+
+    async def slow_handle(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.8)
+        return await handle(*args, **kwargs)
+
+    monkeypatch.setattr(tg_coach, "handle", slow_handle)
+    fake.send_delay = 0.5  # the indicator is still in flight when the answer is ready
+    await me.say("/privacy", "Wat ik bewaar")
+    await settled(app, fake)
+    [typing] = [c for c in fake.calls_to("sendChatAction") if c.chat_id == chat]
+    assert typing.ok and typing.params["action"] == "typing"
+    assert len(me.texts()) == 2
 
 
 # 8 -------------------------------------------------------------------------------------------
