@@ -110,8 +110,12 @@ class ActionStoreReflection(Action):
             return idle()
         cycle = texts.FOLLOWUPS_MANAGER if role(tracker) == "manager" else texts.FOLLOWUPS
         _, followup = cycle[count % len(cycle)]
-        say(dispatcher, texts.STORED)
-        say(dispatcher, f"{texts.FOLLOWUP_INTRO}\n{bold(followup)}", [[Button(texts.SKIP, "skip")]])
+        # one message: the confirmation and the follow-up question under it
+        say(
+            dispatcher,
+            f"{texts.STORED}\n\n{texts.FOLLOWUP_INTRO}\n{bold(followup)}",
+            [[Button(texts.SKIP, "skip")]],
+        )
         return go("await_followup", reflection_id=reflection_id, prompt=followup, pending_text=None)
 
 

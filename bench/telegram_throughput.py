@@ -18,6 +18,10 @@ messages in the window, and the achieved rate shows it. `--rate 0` drops the pac
 user sends as soon as its replies are in): the most the bot can take, where by Little's law a
 turn's latency is simply users / rate.
 
+The load runs `--warmup` seconds (default 5) before the measured window: the users' first
+turns, the database pools filling and PostgreSQL preparing each statement on each new
+connection make the first seconds of a cold start slower (p50 in the hundreds of ms at
+200 messages/s), and those are a start-up cost, not the steady state the target is about.
 A turn's latency is from the POST to its last reply at the fake Bot API. The bot's own send
 pacing is off (TELEGRAM_SEND_RATE=0) and the fake API does not rate-limit: at 200 messages/s
 with replies in two or three parts, Telegram's 30 messages/s broadcast limit would be the only
@@ -145,12 +149,13 @@ async def user(
     telegram: Telegram,
     chat: int,
     per_step: list[int],
-    slots: tuple[float, float, float],
+    slots: tuple[float, float, float, float],
     latencies: list[float],
 ) -> int:
     """One user's conversation until the window ends; `slots` is (first send, interval,
-    window end), interval 0 for no pacing. Returns the messages sent in the window."""
-    first, interval, until = slots
+    start of the measured window, its end), interval 0 for no pacing. Returns the messages
+    sent in the measured window; only those count for the latencies."""
+    first, interval, measured_from, until = slots
     sent = 0
     expected = 0
     slot = first
@@ -164,8 +169,9 @@ async def user(
         expected += per_step[step]
         await telegram.post(chat, SCRIPT[step])
         finished = await api.replies_reach(chat, expected)
-        latencies.append((finished - started) * 1000)
-        sent += 1
+        if slot >= measured_from:
+            latencies.append((finished - started) * 1000)
+            sent += 1
         slot = max(slot + interval, started) if interval else finished
     return sent
 
@@ -226,23 +232,26 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 per_step = await calibrate(api, telegram)
                 latencies: list[float] = []
                 interval = args.users / args.rate if args.rate else 0.0
-                cpu_before = [process_cpu(p.pid) for p in procs]
-                pg_before, own_before = postgres_cpu(), time.process_time()
                 started = time.perf_counter() + 0.1
-                until = started + args.seconds
-                sent = await asyncio.gather(
+                measured_from = started + args.warmup
+                until = measured_from + args.seconds
+                users = asyncio.gather(
                     *(
                         user(
                             api,
                             telegram,
                             FIRST_CHAT + 1 + i,
                             per_step,
-                            (started + i * interval / args.users, interval, until),
+                            (started + i * interval / args.users, interval, measured_from, until),
                             latencies,
                         )
                         for i in range(args.users)
                     )
                 )
+                await asyncio.sleep(measured_from - time.perf_counter())
+                cpu_before = [process_cpu(p.pid) for p in procs]
+                pg_before, own_before = postgres_cpu(), time.process_time()
+                sent = await users
                 elapsed = args.seconds  # every message sent in the window has its replies
                 bot_cpu = sum(process_cpu(p.pid) for p in procs) - sum(cpu_before)
                 pg_cpu, own_cpu = postgres_cpu() - pg_before, time.process_time() - own_before
@@ -263,6 +272,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "users": args.users,
         "replicas": args.replicas,
         "offered_per_second": args.rate or "as fast as replies come",
+        "warmup_seconds": args.warmup,
         "seconds": round(elapsed, 1),
         "messages": total,
         "messages_per_second": round(total / elapsed, 1),
@@ -294,7 +304,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rate", type=float, default=200.0, help="offered messages/s; 0: unpaced")
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured window")
+    parser.add_argument("--warmup", type=float, default=5.0, help="load before the window")
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--postgres", default=POSTGRES_URL)
     result = asyncio.run(run(parser.parse_args()))
