@@ -115,9 +115,8 @@ class Coach:
             message = Incoming(text=message)
         svc = self.services
         async with self._lock(user), svc.turn() as session:
-            await repo.lock_user(session, user.channel, user.id)
-            if message.delivery_id is not None and not await repo.claim_update(
-                session, message.delivery_id, svc.clock()
+            if not await repo.begin_turn(
+                session, user.channel, user.id, message.delivery_id, svc.clock()
             ):
                 return []  # a re-delivery of a turn that has already run
             if svc.settings.coach_access == "invite" and not await self._admit(
@@ -138,7 +137,7 @@ class Coach:
 
         svc = self.services
         async with self._lock(user), svc.turn() as session:
-            await repo.lock_user(session, user.channel, user.id)
+            await repo.begin_turn(session, user.channel, user.id, None, svc.clock())
             turn = await self._load(session, user)
             onboarding = await session.get(Onboarding, turn.user_id)
             schedule = await session.get(PromptSchedule, turn.user_id)

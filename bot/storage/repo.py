@@ -54,6 +54,12 @@ PROCESSED_UPDATES = cast(Table, ProcessedUpdate.__table__)
 
 # the statements of every message, built once
 LOCK_USER = text("SELECT pg_advisory_xact_lock(:key)")
+LOCK_USER_AND_CLAIM_UPDATE = text(  # PostgreSQL: both in one round trip, the lock first
+    "WITH locked AS (SELECT pg_advisory_xact_lock(:key)) "
+    "INSERT INTO processed_updates (update_id, processed_at) "
+    "SELECT CAST(:update_id AS BIGINT), CAST(:processed_at AS TIMESTAMPTZ) FROM locked "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+)
 LOAD_USER_AND_STATE = (
     select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
     .select_from(USERS.outerjoin(STATES, STATES.c.user_id == USERS.c.id))
@@ -100,13 +106,26 @@ class UserState:
     data: dict[str, Any]
 
 
-async def lock_user(session: AsyncSession, channel: str, channel_user_id: str) -> None:
-    """On PostgreSQL, one turn per user at a time across all replicas: an advisory lock
-    held until the transaction ends. (SQLite transactions begin IMMEDIATE: one writer.)"""
+async def begin_turn(
+    session: AsyncSession,
+    channel: str,
+    channel_user_id: str,
+    update_id: int | None,
+    now: datetime,
+) -> bool:
+    """The first statement of a turn. On PostgreSQL it takes the user's advisory lock, held
+    until the transaction ends, so that replicas run one user's turns one at a time (SQLite
+    transactions begin IMMEDIATE: one writer). With a channel `update_id` it also records
+    that id: False when the update was handled before (a re-delivery)."""
     conn = await session.connection()
     if conn.dialect.name == "postgresql":
         key = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
-        await conn.execute(LOCK_USER, {"key": key})
+        if update_id is None:
+            await conn.execute(LOCK_USER, {"key": key})
+            return True
+        params = {"key": key, "update_id": update_id, "processed_at": now}
+        return (await conn.execute(LOCK_USER_AND_CLAIM_UPDATE, params)).first() is not None
+    return update_id is None or await claim_update(session, update_id, now)
 
 
 async def load_user_and_state(
