@@ -20,13 +20,14 @@ turn's latency is simply users / rate.
 
 The load runs `--warmup` seconds (default 5) before the measured window: the users' first
 turns, the database pools filling and PostgreSQL preparing each statement on each new
-connection make the first seconds of a cold start slower (p50 in the hundreds of ms at
-200 messages/s), and those are a start-up cost, not the steady state the target is about.
+connection make the first seconds of a cold start slower (one trace of a cold start: p50 in
+the hundreds of ms for 4 s), a start-up cost rather than the steady state the target is about.
 A turn's latency is from the POST to its last reply at the fake Bot API. The bot's own send
 pacing is off (TELEGRAM_SEND_RATE=0) and the fake API does not rate-limit: at 200 messages/s
-with replies in two or three parts, Telegram's 30 messages/s broadcast limit would be the only
+with replies in one or two parts, Telegram's 30 messages/s broadcast limit would be the only
 thing measured otherwise. The bot's CPU per message is read from /proc over the load window.
-Targets (issue 7): ≥ 200 messages/s with p95 turn latency ≤ 50 ms.
+Targets (issue 7): ≥ 200 messages/s with p95 turn latency ≤ 50 ms; `bench/run_all.py` runs
+it with two replicas, as docker-compose.yml runs the bot.
 """
 
 from __future__ import annotations
