@@ -13,11 +13,16 @@ from bot.settings import Settings
 
 
 class PlainTextExecutor(ActionExecutor):
-    """The actions for a Rasa server: its channels get plain text, without the bold markers
-    that our own channels render."""
+    """The actions for a Rasa server, each call one transaction as a turn of our own core is
+    (an action's writes land together; on SQLite a second transaction inside it would wait
+    for the one connection forever). Rasa's channels get plain text, without the bold
+    markers that our own channels render."""
 
     async def run(self, *args: Any, **kwargs: Any) -> ActionExecutorRunResult | None:
-        result = await super().run(*args, **kwargs)
+        from actions.runtime import services
+
+        async with services().turn():
+            result = await super().run(*args, **kwargs)
         for response in result.responses if result is not None else []:
             if isinstance(response.get("text"), str):
                 response["text"] = plain(response["text"])

@@ -145,6 +145,18 @@ def test_action_server_speaks_rasas_protocol(tmp_path: Path, model_dir: Path) ->
             payload["next_action"] = "action_help"
             async with http.post(f"{base}/webhook", json=payload) as response:
                 assert "/reflectie" in (await response.json())["responses"][0]["text"]
+            # an action that writes twice: one transaction per call (SQLite has one connection)
+            payload["next_action"] = "action_store_reflection"
+            payload["tracker"]["slots"] = {  # type: ignore[index]
+                "state": "await_reflection",
+                "prompt": "Wat deed je?",
+                "pending_text": "ik vroeg eerst hoe het gesprek ging",
+            }
+            async with http.post(f"{base}/webhook", json=payload, timeout=20) as response:
+                body = await response.json()
+                assert response.status == 200, body
+            assert "Bewaard" in body["responses"][0]["text"]
+            assert any(e.get("name") == "reflection_id" and e["value"] for e in body["events"])
 
     try:
         asyncio.run(talk())
