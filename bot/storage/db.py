@@ -110,8 +110,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             await_(driver.execute("BEGIN IMMEDIATE"))
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
 
