@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.crypto import TextCipher
@@ -87,12 +87,11 @@ QUESTIONS_ASKED_OF = (
     .order_by(QUESTIONS_ASKED.c.asked_at, QUESTIONS_ASKED.c.id)
 )
 INSERT_LESSON_VIEW = insert(LESSON_VIEWS)
-CLAIM_UPDATE = {
-    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(PROCESSED_UPDATES)
+CLAIM_UPDATE_SQLITE = (
+    sqlite.insert(PROCESSED_UPDATES)
     .on_conflict_do_nothing(index_elements=["update_id"])
     .returning(PROCESSED_UPDATES.c.update_id)
-    for dialect in (postgresql, sqlite)
-}
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,9 @@ async def begin_turn(
     """The first statement of a turn. On PostgreSQL it takes the user's advisory lock, held
     until the transaction ends, so that replicas run one user's turns one at a time (SQLite
     transactions begin IMMEDIATE: one writer). With a channel `update_id` it also records
-    that id: False when the update was handled before (a re-delivery)."""
+    that id: False when the update was handled before (a re-delivery). The record is an
+    INSERT … ON CONFLICT DO NOTHING: a concurrent claim of the same id waits for the first
+    transaction and then finds the row."""
     conn = await session.connection()
     if conn.dialect.name == "postgresql":
         key = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
@@ -125,7 +126,10 @@ async def begin_turn(
             return True
         params = {"key": key, "update_id": update_id, "processed_at": now}
         return (await conn.execute(LOCK_USER_AND_CLAIM_UPDATE, params)).first() is not None
-    return update_id is None or await claim_update(session, update_id, now)
+    if update_id is None:
+        return True
+    params = {"update_id": update_id, "processed_at": now}
+    return (await conn.execute(CLAIM_UPDATE_SQLITE, params)).first() is not None
 
 
 async def load_user_and_state(
@@ -229,17 +233,6 @@ async def recent_lessons(session: AsyncSession, user_id: int, since: datetime) -
         .order_by(LessonView.viewed_at.desc())
     )
     return list(rows)
-
-
-async def claim_update(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Record a channel update id; False when it was handled before (a re-delivery).
-
-    One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent claim of the same id
-    waits for the first transaction and then finds the row."""
-    conn = await session.connection()
-    claim = CLAIM_UPDATE[conn.dialect.name]
-    result = await conn.execute(claim, {"update_id": update_id, "processed_at": now})
-    return result.first() is not None
 
 
 async def mark_blocked(
