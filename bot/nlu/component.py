@@ -117,10 +117,11 @@ class Features:
     def size(self) -> int:
         return len(self.words.idf) + len(self.chars.idf)
 
-    def vector(
-        self, pair: tuple[str, str], grams: Grams | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        word_grams, char_grams = grams or grams_of(pair)
+    def vector(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        return self.grams_vector(grams_of(pair))
+
+    def grams_vector(self, grams: Grams) -> tuple[np.ndarray, np.ndarray]:
+        word_grams, char_grams = grams
         w_index, w_values = self.words.vector(word_grams)
         c_index, c_values = self.chars.vector(char_grams)
         index = np.concatenate((w_index, c_index + len(self.words.idf)))
@@ -144,12 +145,12 @@ class Model:
 
     def scores(self, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
         grams = grams_of(pair)  # the same n-grams feed both spaces
-        index, values = self.intent_features.vector(pair, grams)
+        index, values = self.intent_features.grams_vector(grams)
         logits = values @ self.weights[index] + self.intercept
         logits -= logits.max()
         probs = np.exp(logits)
         probs /= probs.sum()
-        r_index, r_values = self.item_features.vector(pair, grams)
+        r_index, r_values = self.item_features.grams_vector(grams)
         sims = r_values @ self.item_matrix[r_index]
         return probs, sims
 
