@@ -51,7 +51,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import rss_mb  # noqa: E402
+from bench.common import postgres_cpu, process_cpu, rss_mb  # noqa: E402
 from bot.channels.telegram_run import SECRET_HEADER  # noqa: E402
 from bot.core import texts  # noqa: E402
 from tests.fakes.telegram_api import DEFAULT_TOKEN, Call, FakeBotApi  # noqa: E402
@@ -175,37 +175,6 @@ async def user(
             sent += 1
         slot = max(slot + interval, started) if interval else finished
     return sent
-
-
-def _stat(pid: int | str) -> list[str]:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().rpartition(")")[2].split()
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a running process has used so far, from /proc."""
-    fields = _stat(pid)
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu() -> float:
-    """CPU seconds of this machine's PostgreSQL: every running postgres process, plus what
-    the ended backends left in their postmaster's children's account (0 where none is seen)."""
-    ticks = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "comm").read_text().strip() != "postgres":
-                continue
-            fields = _stat(entry.name)
-            ticks += int(fields[11]) + int(fields[12])
-            parent = Path(f"/proc/{fields[1]}/comm")
-            if not parent.exists() or parent.read_text().strip() != "postgres":
-                ticks += int(fields[13]) + int(fields[14])  # the postmaster: reaped backends
-        except (OSError, ValueError, IndexError):
-            pass  # ended meanwhile
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
