@@ -1,5 +1,5 @@
-"""Detecting client data in caseworkers' text before it is stored."""
+"""The client-data guard: finds what identifies a person before anything is stored."""
 
-from bot.privacy.guard import KINDS, ClientDataGuard, Finding, Scan, preload
+from bot.privacy.guard import KINDS, ClientDataGuard, Finding, Findings, Scan, preload, scan
 
-__all__ = ["KINDS", "ClientDataGuard", "Finding", "Scan", "preload"]
+__all__ = ["KINDS", "ClientDataGuard", "Finding", "Findings", "Scan", "preload", "scan"]

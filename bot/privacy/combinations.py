@@ -1,0 +1,96 @@
+"""Quasi-identifiers: facts that together narrow a text down to one person.
+
+A text is scored by the distinct kinds of fact it holds about a person: town,
+nationality or country of origin, family composition, employer, street, exact age,
+a rare profession, a full date. Three or more kinds together (or a name with one or
+more) make a person recognisable even without a name; the user gets the reason in
+one line, e.g. "woonplaats, nationaliteit en werkgever samen maken iemand herkenbaar".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.privacy.lists import WordLists, word_lists
+from bot.privacy.numbers import WORD_RE, Span
+from bot.privacy.normalise import fold
+
+THRESHOLD = 3
+
+LABELS = {
+    "NAAM": "naam",
+    "WOONPLAATS": "woonplaats",
+    "NATIONALITEIT": "nationaliteit",
+    "GEZIN": "gezin",
+    "WERKGEVER": "werkgever",
+    "STRAAT": "straat",
+    "LEEFTIJD": "leeftijd",
+    "BEROEP": "beroep",
+}
+_ORDER = tuple(LABELS)
+
+_COUNT = r"(?:\d{1,2}|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+_FAMILY_RE = re.compile(
+    r"\b(?:" + _COUNT + r"[ ]+(?:jonge[ ]+|kleine[ ]+)?(?:kinderen|kids|zonen|dochters|zoons|"
+    r"kleinkinderen|zoon|dochter|kind)\b|(?:vader|moeder)[ ]+van[ ]+" + _COUNT + r"\b|"
+    r"weduwe|weduwnaar|alleenstaande[ ]+(?:moeder|vader|man|vrouw)|tweeling|"
+    r"(?:vader|moeder)[ ]+van[ ]+een[ ]+baby|zoon[ ]+van[ ]+\d{1,2}|dochter[ ]+van[ ]+\d{1,2}|"
+    r"(?:getrouwd|gescheiden),)",
+    re.IGNORECASE,
+)
+_AGE_RE = re.compile(
+    r"(?<![\w,.])(?:(?P<a>\d{2})[ ]*(?:jaar(?:[ ]+oud)?|jr\.?)(?![\w])|"
+    r"(?<=van )(?P<b>\d{2})(?![\w]|[ ]*(?:euro|uur|minuten|procent|%|kilo|km|cm))|"
+    r"(?<=, )(?P<c>\d{2})(?=,)|(?P<d>\d{2})-jarige?)"
+)
+
+
+@dataclass(frozen=True)
+class Combination:
+    """What a text combines about a person; ``kinds`` in a fixed order."""
+
+    kinds: tuple[str, ...]
+    spans: tuple[Span, ...]  # the facts that identify (WOONPLAATS, WERKGEVER, ...)
+
+    @property
+    def identifying(self) -> bool:
+        named = "NAAM" in self.kinds
+        return len(self.kinds) >= THRESHOLD or (named and len(self.kinds) >= 2)
+
+    @property
+    def without_name(self) -> bool:
+        """Identifying through the facts alone (reported as ``COMBINATIE``)."""
+        return len([k for k in self.kinds if k != "NAAM"]) >= THRESHOLD
+
+    @property
+    def reason(self) -> str:
+        labels = [LABELS[k] for k in self.kinds]
+        if len(labels) < 2:
+            return ""
+        return f"{', '.join(labels[:-1])} en {labels[-1]} samen maken iemand herkenbaar"
+
+
+def find_facts(t: str, lists: WordLists | None = None) -> list[Span]:
+    """Nationality, family, age and profession spans (places and employers come from places)."""
+    lists = lists or word_lists()
+    out: list[Span] = []
+    for m in WORD_RE.finditer(t):
+        f = fold(m.group())
+        if m.group()[0].isupper() and f in lists.nationalities:
+            out.append(("NATIONALITEIT", m.start(), m.end()))
+        elif f in lists.rare_jobs or f.split("-")[-1] in lists.rare_jobs:
+            out.append(("BEROEP", m.start(), m.end()))
+    out += [("GEZIN", m.start(), m.end()) for m in _FAMILY_RE.finditer(t)]
+    for m in _AGE_RE.finditer(t):
+        g = next(x for x in ("a", "b", "c", "d") if m.group(x))
+        if 16 <= int(m.group(g)) <= 99:
+            out.append(("LEEFTIJD", m.start(), m.end()))
+    return out
+
+
+def combine(facts: list[Span], named: bool) -> Combination:
+    kinds = {k for k, _, _ in facts}
+    if named:
+        kinds.add("NAAM")
+    return Combination(tuple(k for k in _ORDER if k in kinds), tuple(facts))

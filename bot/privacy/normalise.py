@@ -1,0 +1,72 @@
+"""Text normalisation for the guard: NFKC without format characters, with a map back."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["Normalised", "fold"]
+
+
+def _is_dropped(ch: str) -> bool:
+    # Format characters (Cf): zero-width space/joiners, bidi controls, soft hyphen, BOM, ...
+    return unicodedata.category(ch) == "Cf"
+
+
+class Normalised:
+    """NFKC text without format characters, with a map back to the original positions."""
+
+    __slots__ = ("_ends", "_starts", "text")
+
+    def __init__(self, original: str) -> None:
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if original.isascii():
+            # ASCII is already NFKC and has no format characters.
+            self.text = original
+            return
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        n = len(original)
+        i = 0
+        combining = unicodedata.combining
+        while i < n:
+            ch = original[i]
+            if _is_dropped(ch):
+                i += 1
+                continue
+            j = i + 1
+            end = j
+            # Keep a base character together with its combining marks, so NFKC can compose
+            # them; format characters in between are skipped, trailing ones left out.
+            cluster = [ch]
+            while j < n and (combining(original[j]) or _is_dropped(original[j])):
+                if not _is_dropped(original[j]):
+                    cluster.append(original[j])
+                    end = j + 1
+                j += 1
+            piece = "".join(cluster)
+            if not piece.isascii():
+                piece = unicodedata.normalize("NFKC", piece)
+            for c in piece:
+                out.append(c)
+                starts.append(i)
+                ends.append(end)
+            i = j
+        self.text = "".join(out)
+        self._starts = starts
+        self._ends = ends
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty span of the normalised text to the original text."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        return self._starts[start], self._ends[end - 1]
+
+
+@lru_cache(maxsize=131072)
+def fold(word: str) -> str:
+    """Lower case without accents, to compare words regardless of how they were typed."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
