@@ -128,7 +128,22 @@ class ClientDataGuard:
 
 
 def _without_overlap(spans: list[tuple[str, int, int]], others: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    return [s for s in spans if not any(o[1] < s[2] and s[1] < o[2] for o in others)]
+    """The spans that overlap none of ``others``."""
+    if not others:
+        return spans
+    ordered = sorted((o[1], o[2]) for o in others)
+    starts = [s for s, _ in ordered]
+    max_end = []  # running maximum of ends, for "does any earlier span reach past s?"
+    reach = -1
+    for _, e in ordered:
+        reach = max(reach, e)
+        max_end.append(reach)
+    out = []
+    for span in spans:
+        i = bisect.bisect_left(starts, span[2])  # others starting before this span ends
+        if i == 0 or max_end[i - 1] <= span[1]:
+            out.append(span)
+    return out
 
 
 _DEFAULT = ClientDataGuard()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+import re
+import sys
 from functools import lru_cache
 
 __all__ = ["Normalised", "fold"]
@@ -21,8 +23,10 @@ class Normalised:
     def __init__(self, original: str) -> None:
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
-        if original.isascii():
-            # ASCII is already NFKC and has no format characters.
+        if original.isascii() or (
+            unicodedata.is_normalized("NFKC", original) and not _format_chars().search(original)
+        ):
+            # Already NFKC without format characters: nothing to map.
             self.text = original
             return
         out: list[str] = []
@@ -70,3 +74,10 @@ def fold(word: str) -> str:
     """Lower case without accents, to compare words regardless of how they were typed."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _format_chars() -> re.Pattern[str]:
+    """A character class of every format character (Unicode category Cf)."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")

@@ -7,6 +7,7 @@ reports them only beside a name or as part of a combination (see ``combinations`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.privacy.lists import WordLists, word_lists
 from bot.privacy.normalise import fold
@@ -28,6 +29,11 @@ _EMPLOYER_CUE_RE = re.compile(
     r"chauffeur|schoonmaker|schoonmaakster|medewerker|monteur|lasser|kok)[ ]+(?:nu[ ]+)?"
     r"(?:bij|in)[ ]+(?:de[ ]+|het[ ]+)?(?P<e>[A-Z][\w.'’&-]*(?:[ ][A-Z][\w.'’&-]*){0,3})"
 )
+
+
+@lru_cache(maxsize=4)
+def _employer_re(employers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(e) for e in employers) + r")(?![\w])")
 
 
 def find_towns(t: str, lists: WordLists | None = None) -> list[Span]:
@@ -57,9 +63,8 @@ def find_streets(t: str, lists: WordLists | None = None) -> list[Span]:
 def find_employers(t: str, lists: WordLists | None = None) -> list[Span]:
     lists = lists or word_lists()
     out: list[Span] = []
-    for name in lists.employers:
-        for m in re.finditer(r"(?<![\w])" + re.escape(name) + r"(?![\w])", t):
-            out.append(("WERKGEVER", m.start(), m.end()))
+    for m in _employer_re(lists.employers).finditer(t):
+        out.append(("WERKGEVER", m.start(), m.end()))
     for m in _EMPLOYER_CUE_RE.finditer(t):
         words = list(WORD_RE.finditer(t, m.start("e"), m.end("e")))
         if words and fold(words[0].group()) not in lists.places:
