@@ -1,5 +1,7 @@
 """First contact, role, help, privacy, and the user's data rights (export, erase)."""
 
+from bot.privacy.statement import privacy_text_for  # issue 14
+from bot.storage.db import checkpoint  # issue 14
 from __future__ import annotations
 
 import json
@@ -63,7 +65,7 @@ class ActionPrivacy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, texts.PRIVACY.format(days=services().settings.coach_retention_days))
+        say(dispatcher, privacy_text_for(services()))  # issue 14: what is actually in force
         return []
 
 
@@ -186,5 +188,6 @@ class ActionDeleteData(Action):
         svc = services()
         async with svc.transaction() as session:
             await repo.erase_user(session, await user_id(tracker))
+        await checkpoint(svc.engine)  # issue 14: erased text leaves the SQLite file at once
         say(dispatcher, texts.DELETED)
         return [*go("erased")]

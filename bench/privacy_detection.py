@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.privacy.guard import KINDS, ClientDataGuard  # noqa: E402
+from bot.privacy.statement import MEASURED  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "privacy_corpus.jsonl"
 EVAL_CORPUS = ROOT / "bench" / "data" / "privacy_eval.jsonl"
@@ -157,6 +158,21 @@ def main(argv: list[str]) -> int:
         hit = sum(bool(set(r["expect"]) & set(guard.scan(r["text"]).kind_codes())) for r in grp)
         print(f"group {g:<12} {hit}/{len(grp)} sentences caught ({hit / len(grp):.3f})")
     n, secs = throughput(guard, rows)
+    if "--save" in argv and corpus == EVAL_CORPUS and not use_deduce:
+        # the figures /privacy and the docs quote (bot/privacy/statement.py)
+        numbers = [k for k in KINDS if k not in ("NAAM", "COMBINATIE")]
+        tp = sum(ev.per_kind[k].tp for k in numbers)
+        fn = sum(ev.per_kind[k].fn for k in numbers)
+        saved = {
+            "corpus": str(corpus.relative_to(ROOT)),
+            "sentences": len(rows),
+            "names": round(ev.per_kind["NAAM"].recall, 3),
+            "numbers": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+            "combinations": round(ev.per_kind["COMBINATIE"].recall, 3),
+            "clean_false_alarms": round(ev.false_alarm_rate, 3),
+        }
+        MEASURED.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+        print(f"saved {MEASURED.relative_to(ROOT)}")
     print(f"throughput: {n} chars in {secs * 1000:.0f} ms ({n / secs / 1e6:.2f} M chars/s)")
     if "--misses" in argv:
         # Corpus sentences are invented; printing them is fine. Never do this with real text.

@@ -371,5 +371,48 @@ def keys_rotate() -> None:
     click.echo(f"re-encrypted {count} reflections")
 
 
+# --------------------------------------------------------------------------- issue 14
+
+
+@main.command()
+@click.argument("source", default="-")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@click.option("--deduce", "use_deduce", is_flag=True, help="Also use deduce for names.")
+def scan(source: str, as_json: bool, use_deduce: bool) -> None:
+    """Run the client-data guard on text: SOURCE, or '-' for one text per stdin line."""
+    from bot.privacy.guard import ClientDataGuard
+
+    guard = ClientDataGuard(use_deduce=use_deduce)
+    lines = sys.stdin.read().splitlines() if source == "-" else [source]
+    for line in lines:
+        result = guard.scan(line)
+        cleaned = result.redacted(line)
+        if as_json:
+            row = {
+                "text": line,
+                "findings": [{"kind": f.kind, "start": f.start, "end": f.end} for f in result.findings],
+                "kinds": result.kind_codes(),
+                "reason": result.reason,
+                "cleaned": cleaned,
+            }
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            kinds = ", ".join(result.kind_codes()) or "-"
+            click.echo(f"{kinds}\t{cleaned}" + (f"\t({result.reason})" if result.reason else ""))
+
+
+@keys.command(name="show-path")
+def keys_show_path() -> None:
+    """Print where the default key file is (used when COACH_ENCRYPTION_KEY is not set)."""
+    from bot.storage.crypto import key_file
+
+    settings = _settings()
+    path = key_file(settings.coach_data_dir)
+    state = "set: COACH_ENCRYPTION_KEY is used instead" if settings.coach_encryption_key else (
+        "exists" if path.exists() else "will be created at the first start"
+    )
+    click.echo(f"{path} ({state})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,7 +18,7 @@ from bot.nlu.engine import build_nlu
 from bot.privacy.guard import ClientDataGuard, preload
 from bot.services import Services
 from bot.settings import Settings
-from bot.storage.crypto import TextCipher
+from bot.storage.crypto import TextCipher, resolve_keys
 from bot.storage.db import make_engine, session_factory, upgrade
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,13 @@ def build_executor() -> ActionExecutor:
 def make_guard(settings: Settings, clock: Clock) -> ClientDataGuard:
     """Names by title words and a first-name list; deduce only when asked for.
 
-    deduce finds the same names on our corpus but costs about 12 s to load and 1.1 GB of
-    memory (bench/privacy_detection.py), so it is opt-in: COACH_NAME_DETECTION=deduce.
+    deduce costs about 12 s to load and 1.1 GB of memory and adds little over the word
+    lists (bench/privacy_detection.py --eval [--deduce]), so it is opt-in:
+    COACH_NAME_DETECTION=deduce.
     """
     guard = ClientDataGuard(use_deduce=settings.coach_name_detection == "deduce", clock=clock)
     if settings.coach_name_detection == "deduce":
-        preload()
+        preload(use_deduce=True)
     return guard
 
 
@@ -59,7 +60,7 @@ async def services_for(
             knowledge=knowledge or load_knowledge(settings.coach_knowledge_dir),
             engine=engine,
             sessions=session_factory(engine),
-            cipher=TextCipher(settings.coach_encryption_key),
+            cipher=TextCipher(resolve_keys(settings.coach_encryption_key, settings.coach_data_dir)),  # issue 14
             clock=clock,
             guard=make_guard(settings, clock),
         )

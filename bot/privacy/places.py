@@ -27,7 +27,7 @@ _AT_STREET_RE = re.compile(r"\b(?:aan|op)[ ]+de[ ]+(?P<s>[A-Z][a-zà-ÿ]+)(?![\w
 _EMPLOYER_CUE_RE = re.compile(
     r"\b(?:werkt|werkte|werken|werkzaam|begint|begon|stage|baan|solliciteert|aangenomen|"
     r"chauffeur|schoonmaker|schoonmaakster|medewerker|monteur|lasser|kok)[ ]+(?:nu[ ]+)?"
-    r"(?:bij|in)[ ]+(?:de[ ]+|het[ ]+)?(?P<e>[A-Z][\w.'’&-]*(?:[ ][A-Z][\w.'’&-]*){0,3})"
+    r"(?:bij|in)[ ]+(?:de[ ]+|het[ ]+)?(?P<e>[A-Z][\w'’&-]*(?:\.[a-z]+)?(?:[ ][A-Z][\w'’&-]*){0,3})"
 )
 
 

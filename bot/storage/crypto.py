@@ -6,9 +6,16 @@ all of them decrypt, so a key can be rotated with `coach keys rotate` without do
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 PREFIX = "enc1:"
+
+
+log = logging.getLogger(__name__)
 
 
 class EncryptionError(Exception):
@@ -57,3 +64,28 @@ class TextCipher:
     @staticmethod
     def new_key() -> str:
         return Fernet.generate_key().decode()
+
+
+KEY_FILE_NAME = "encryption.key"
+
+
+def key_file(data_dir: Path) -> Path:
+    """Where the default key lives when COACH_ENCRYPTION_KEY is not set."""
+    return data_dir / KEY_FILE_NAME
+
+
+def resolve_keys(configured: str | None, data_dir: Path) -> str:
+    """The keys to use: COACH_ENCRYPTION_KEY when set, else the key file in the data folder,
+    created on first start (mode 0600). Logged once, without the key."""
+    if configured and configured.strip():
+        return configured
+    path = key_file(data_dir)
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(TextCipher.new_key() + "\n")
+        log.warning("encryption: no COACH_ENCRYPTION_KEY; created key file %s (mode 0600)", path)
+    else:
+        log.info("encryption: no COACH_ENCRYPTION_KEY; using key file %s", path)
+    return path.read_text(encoding="ascii").strip()

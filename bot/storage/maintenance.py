@@ -7,14 +7,14 @@ from sqlalchemy import select
 from bot.clock import utcnow
 from bot.settings import Settings
 from bot.storage import repo
-from bot.storage.crypto import TextCipher
+from bot.storage.crypto import TextCipher, resolve_keys
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import Reflection
 
 
 async def rotate_keys(settings: Settings, batch: int = 500) -> int:
     """Re-encrypt every reflection with the first configured key; returns the count."""
-    cipher = TextCipher(settings.coach_encryption_key)
+    cipher = TextCipher(resolve_keys(settings.coach_encryption_key, settings.coach_data_dir))
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     done = 0
