@@ -14,7 +14,6 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +23,16 @@ from sqlalchemy import and_, or_, select, update
 from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
 from bot.core.schedule import missed_a_day, next_due
+from bot.delivery import (
+    SEND_TIMEOUT,
+    Blocked,
+    ChannelSender,
+    Senders,
+    backoff,
+    describe,
+    telegram_sender,
+)
 from bot.metrics import PROMPTS_SENT
-from bot.ratelimit import SharedRateLimiter
 from bot.storage.models import PromptSchedule, User
 
 log = logging.getLogger(__name__)
@@ -33,11 +40,8 @@ LEASE = timedelta(minutes=5)
 CONCURRENCY = 10  # deliveries in flight per dispatcher (see PromptDispatcher.__init__)
 
 
-class Blocked(Exception):
-    """The user blocked the bot (Telegram 403): pause, do not retry."""
-
-
-Sender = Callable[[UserRef, list[Reply]], Awaitable[None]]
+Sender = ChannelSender  # the old name
+__all__ = ["Blocked", "PromptDispatcher", "PromptTicker", "Sender", "telegram_sender"]
 
 
 def worker_name() -> str:
@@ -48,16 +52,19 @@ class PromptDispatcher:
     def __init__(
         self,
         coach: Coach,
-        send: Sender,
+        senders: Senders,
         worker: str | None = None,
         batch: int = 100,
         concurrency: int = CONCURRENCY,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         # A prompt's turn holds one pooled connection (its advisory lock lives in the turn's
         # transaction); 10 in flight stay well inside the pool (10 + 20 overflow on
         # PostgreSQL) and still outpace the 30/s send limit.
         self.coach = coach
-        self.send = send
+        self.senders = senders  # channel name -> sender; other channels are skipped
+        self.send_timeout = send_timeout
+        self._stopping = asyncio.Event()
         self.worker = worker or worker_name()
         self.batch = batch
         self.concurrency = concurrency
@@ -89,17 +96,41 @@ class PromptDispatcher:
             )
             return [row[0] for row in result]
 
+    def stop(self) -> None:
+        """End a running `run_once` after the sends in flight (SIGTERM)."""
+        self._stopping.set()
+
     async def run_once(self) -> int:
-        """Claim and deliver until nothing is due; returns how many prompts went out."""
+        """Claim and deliver until nothing new is due; returns how many prompts went out.
+
+        A user is tried at most once per run: a failed delivery is pushed into the future
+        (backoff), and a claim that brings back only users already tried ends the run."""
         sent = 0
         gate = asyncio.Semaphore(self.concurrency)
+        tried: set[int] = set()
 
         async def one(user_id: int) -> bool:
             async with gate:
+                if self._stopping.is_set():
+                    await self._release(user_id)
+                    return False
                 return await self.deliver(user_id)
 
-        while ids := await self.claim():
-            results = await asyncio.gather(*(one(i) for i in ids))
+        while not self._stopping.is_set() and (ids := await self.claim()):
+            fresh = [i for i in ids if i not in tried]
+            for again in (i for i in ids if i in tried):
+                await self._release(again)
+            if not fresh:
+                break
+            tried.update(fresh)
+            tasks = [asyncio.ensure_future(one(i)) for i in fresh]
+            try:
+                results = await asyncio.gather(*tasks)
+            except asyncio.CancelledError:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.shield(self._release_all(fresh))
+                raise
             sent += sum(results)
         return sent
 
@@ -115,25 +146,71 @@ class PromptDispatcher:
             ref = UserRef(user.channel, user.channel_user_id)
             due = schedule.next_due_at
             blocked = user.blocked_at is not None
+        sender = self.senders.get(ref.channel)
         sent = False
-        if due is not None and not blocked and not missed_a_day(due, now, tz):
+        if sender is None:
+            # a channel that cannot receive a pushed prompt: skipped, not failed
+            log.debug("no sender for channel %s; prompt skipped", ref.channel)
+        elif due is not None and not blocked and not missed_a_day(due, now, tz):
+
+            async def push(replies: list[Reply]) -> None:
+                await asyncio.wait_for(sender(ref, replies), self.send_timeout)
+
             try:
-                replies = await self.coach.prompt(ref)
+                replies = await self.coach.prompt(ref, deliver=push)
                 if replies:
-                    await self.send(ref, replies)
                     sent = True
                     PROMPTS_SENT.labels("daily").inc()
             except Blocked:
                 await self._finish(user_id, blocked=True)
                 return False
-            except Exception:
-                log.exception(
-                    "prompt delivery failed; released for a retry", extra={"user_id": user_id}
-                )
-                await self._release(user_id)
+            except Exception as exc:
+                await self._failed(user_id, exc)
                 return False
         await self._finish(user_id, sent=sent)
         return sent
+
+    async def _failed(self, user_id: int, exc: BaseException) -> None:
+        """Back off: the next try later and later, then given up for that day."""
+        svc = self.coach.services
+        now = svc.clock()
+        why = describe(exc)
+        async with svc.sessions.begin() as session:
+            schedule = await session.get(PromptSchedule, user_id)
+            user = await session.get(User, user_id)
+            if schedule is None or user is None:
+                return
+            schedule.claimed_by = None
+            schedule.claimed_at = None
+            schedule.failed_attempts = (schedule.failed_attempts or 0) + 1
+            schedule.last_error = why
+            wait = backoff(schedule.failed_attempts, getattr(exc, "retry_after", None))
+            if wait is None:
+                schedule.failed_attempts = 0
+                schedule.next_due_at = next_due(
+                    schedule.local_time,
+                    ZoneInfo(user.timezone),
+                    schedule.weekdays_only,
+                    now,
+                    schedule.paused_until,
+                )
+                log.warning(
+                    "prompt delivery failed (%s); given up for today",
+                    why,
+                    extra={"user_id": user_id},
+                )
+            else:
+                schedule.next_due_at = now + wait
+                log.warning(
+                    "prompt delivery failed (%s); next try in %d s",
+                    why,
+                    wait.total_seconds(),
+                    extra={"user_id": user_id},
+                )
+
+    async def _release_all(self, user_ids: list[int]) -> None:
+        for user_id in user_ids:
+            await self._release(user_id)
 
     async def _finish(self, user_id: int, sent: bool = False, blocked: bool = False) -> None:
         svc = self.coach.services
@@ -151,6 +228,7 @@ class PromptDispatcher:
                 return
             if sent:
                 schedule.last_sent_at = now
+            schedule.failed_attempts = 0
             schedule.next_due_at = next_due(
                 schedule.local_time,
                 ZoneInfo(user.timezone),
@@ -165,24 +243,6 @@ class PromptDispatcher:
             if schedule is not None:
                 schedule.claimed_by = None
                 schedule.claimed_at = None
-
-
-def telegram_sender(bot: Any, signer: Any, limiter: SharedRateLimiter | None = None) -> Sender:
-    """Deliver with `bot`; with a `limiter`, every message first takes one of its slots
-    (shared by all dispatcher processes when it is backed by Redis)."""
-    from telegram.error import Forbidden
-
-    from bot.channels.telegram import send_replies
-
-    before_send = limiter.acquire if limiter is not None else None
-
-    async def send(user: UserRef, replies: list[Reply]) -> None:
-        try:
-            await send_replies(bot, int(user.id), int(user.id), replies, signer, before_send)
-        except Forbidden as exc:
-            raise Blocked(str(exc)) from exc
-
-    return send
 
 
 TICK_SECONDS = 20.0

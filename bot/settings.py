@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+# issue 13: the key file issue 14 keeps in the data folder (the lead aligns the name at merge)
+KEY_FILE_NAME = "encryption.key"
 
 
 class SettingsError(Exception):
@@ -17,7 +21,10 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", frozen=True, extra="ignore")
+    # issue 13: an empty value (`COACH_REDIS_URL=` in a .env) counts as unset
+    model_config = SettingsConfigDict(
+        env_prefix="", frozen=True, extra="ignore", env_ignore_empty=True
+    )
 
     coach_data_dir: Path = Field(default=PROJECT_ROOT / "data")
     coach_database_url: str | None = None
@@ -47,6 +54,80 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone '{value}'") from exc
         return value
+
+    # issue 13: every setting checked at start, with a message that names the variable
+    @field_validator("coach_database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (e.g. postgresql://user:pw@host/db)") from exc
+        if url.get_backend_name() not in ("postgresql", "sqlite"):
+            raise ValueError(f"unsupported database '{url.get_backend_name()}'")
+        return value
+
+    @field_validator("coach_redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a Redis URL (redis://host:6379/0); leave it out for none")
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("coach_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from bot.storage.crypto import EncryptionError, TextCipher
+
+        try:
+            TextCipher(value)
+        except EncryptionError as exc:
+            raise ValueError("not a valid key; make one with `coach keys new`") from exc
+        return value
+
+    @field_validator("coach_log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        import logging
+
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level '{value}' (DEBUG, INFO, WARNING, ERROR)")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_key(self) -> Settings:
+        # The #14 key file in the data folder counts as a usable key too (see usable_key).
+        if self.coach_env == "production" and not self.usable_key():
+            raise ValueError(
+                "COACH_ENV=production needs an encryption key (no usable key from "
+                "COACH_ENCRYPTION_KEY or a key file); make one with `coach keys new` and set "
+                "COACH_ENCRYPTION_KEY, or the bot would refuse to store every reflection"
+            )
+        return self
+
+    def usable_key(self) -> bool:
+        """A key from the environment, or the key file in the data folder (issue 14)."""
+        if self.coach_encryption_key:
+            return True
+        key_file = self.coach_data_dir / KEY_FILE_NAME
+        try:
+            return key_file.is_file() and bool(key_file.read_text().strip())
+        except OSError:
+            return False
 
     @property
     def database_url(self) -> str:
@@ -78,5 +159,12 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(
+            f"{str(err['loc'][0]).upper()}: {_msg(err)}" if err["loc"] else _msg(err)
+            for err in exc.errors()
+        )
         raise SettingsError(f"invalid settings: {problems}") from exc
+
+
+def _msg(err: Any) -> str:
+    return str(err["msg"]).removeprefix("Value error, ")

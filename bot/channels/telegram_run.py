@@ -172,7 +172,8 @@ async def run_telegram(
             if app.job_queue is None:
                 raise RuntimeError("python-telegram-bot[job-queue] is not installed")
             sender = telegram_sender(app.bot, signer_for(settings), limiter)
-            PromptTicker(coach, PromptDispatcher(coach, sender)).schedule(app.job_queue)
+            senders = {"telegram": sender}  # issue 13: a sender per channel
+            PromptTicker(coach, PromptDispatcher(coach, senders)).schedule(app.job_queue)
             log.info("telegram channel running (%s)", "webhook" if use_webhook else "polling")
             await stop.wait()
 
@@ -205,5 +206,13 @@ async def dispatch_once(settings: Settings) -> int:
         async with bot, limiter:
             sender = telegram_sender(bot, signer_for(settings))
             # small claims keep the replicas busy to the end instead of one finishing 100
-            dispatcher = PromptDispatcher(coach, sender, batch=2 * CONCURRENCY)
-            return await dispatcher.run_once()
+            dispatcher = PromptDispatcher(coach, {"telegram": sender}, batch=2 * CONCURRENCY)
+            # issue 13: SIGTERM/SIGINT end the pass after the sends in flight
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, dispatcher.stop)
+            try:
+                return await dispatcher.run_once()
+            finally:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)

@@ -14,7 +14,7 @@ import base64
 import logging
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -131,8 +131,15 @@ class Coach:
             await self._save(session, turn)
             return turn.replies
 
-    async def prompt(self, user: UserRef) -> list[Reply]:
-        """The daily prompt for one user: today's onboarding day, or a rotating question."""
+    async def prompt(
+        self,
+        user: UserRef,
+        deliver: Callable[[list[Reply]], Awaitable[None]] | None = None,  # issue 13:
+    ) -> list[Reply]:
+        """The daily prompt for one user: today's onboarding day, or a rotating question.
+
+        issue 13: with `deliver`, the replies are sent before the turn commits, so a failed
+        send rolls the turn back and the question is not recorded as asked."""
         from bot.storage.models import Onboarding, PromptSchedule
 
         svc = self.services
@@ -153,6 +160,8 @@ class Coach:
             for step in steps:
                 await self._run(turn, step)
             await self._save(session, turn)
+            if deliver is not None and turn.replies:  # issue 13: sent, then committed
+                await deliver(turn.replies)
             return turn.replies
 
     def _flooding(self, user: UserRef) -> bool:

@@ -143,6 +143,9 @@ class PromptSchedule(Base):
     last_sent_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
+    # issue 13: failed deliveries in a row today (backoff), and the last one's one-line reason
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class Onboarding(Base):

@@ -505,7 +505,9 @@ async def test_the_running_bot_sends_a_due_prompt_through_its_job_queue(
     assert app.job_queue is not None
     sender = telegram_sender(app.bot, signer_for(tg_settings), SharedRateLimiter())
     since = me.now()
-    PromptTicker(tg_coach, PromptDispatcher(tg_coach, sender)).schedule(app.job_queue, every=0.2)
+    PromptTicker(tg_coach, PromptDispatcher(tg_coach, {"telegram": sender})).schedule(
+        app.job_queue, every=0.2
+    )
     [prompt] = await me.until(texts.REFLECT_HINT, since)
     await asyncio.sleep(0.6)  # three more ticks: the prompt is not sent again
     assert me.texts().count(prompt.params["text"]) == 1

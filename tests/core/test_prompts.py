@@ -66,7 +66,7 @@ async def test_prompt_at_0830_across_the_dst_change(coach: Coach, clock: FrozenC
     await onboard(coach, anna)
     await coach.handle(anna, "/dagelijks elke dag om 08:30")
     outbox = Outbox()
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     sent_at = []
     for _ in range(3 * 24 * 4):  # three days in 15-minute ticks
         clock.advance(minutes=15)
@@ -85,7 +85,7 @@ async def test_bot_down_from_0800_to_0900_sends_once_at_restart(
     await coach.handle(anna, "/dagelijks om 08:30")
     outbox = Outbox()
     clock.now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 local: back up
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     assert await dispatcher.run_once() == 1
     assert await dispatcher.run_once() == 0
     clock.advance(hours=2)
@@ -99,7 +99,7 @@ async def test_a_missed_day_does_not_pile_up(coach: Coach, clock: FrozenClock) -
     await onboard(coach, anna)
     await coach.handle(anna, "/dagelijks om 08:30")
     outbox = Outbox()
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # two days later, 10:00 local
     assert await dispatcher.run_once() == 0  # yesterday's and the day before: skipped
     clock.now = datetime(2026, 3, 5, 7, 45, tzinfo=UTC)
@@ -115,11 +115,11 @@ async def test_blocked_user_is_paused(coach: Coach, clock: FrozenClock) -> None:
     outbox = Outbox()
     outbox.blocked.add("anna")
     clock.now = datetime(2026, 3, 2, 7, 31, tzinfo=UTC)
-    assert await PromptDispatcher(coach, outbox, worker="w1").run_once() == 0
+    assert await PromptDispatcher(coach, {"test": outbox}, worker="w1").run_once() == 0
     row = await _schedule(coach)
     assert row.active is False
     clock.advance(days=1)
-    assert await PromptDispatcher(coach, outbox, worker="w1").run_once() == 0
+    assert await PromptDispatcher(coach, {"test": outbox}, worker="w1").run_once() == 0
 
 
 async def test_questions_rotate_without_repeats(coach: Coach, clock: FrozenClock) -> None:
@@ -128,7 +128,7 @@ async def test_questions_rotate_without_repeats(coach: Coach, clock: FrozenClock
     await onboard(coach, anna)
     await coach.handle(anna, "/dagelijks elke dag om 08:30")
     outbox = Outbox()
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     pool = coach.services.knowledge.questions_for("professional")
     for _ in range(len(pool)):
         clock.advance(days=1)
@@ -145,7 +145,7 @@ async def test_racing_dispatchers_send_each_prompt_once(coach: Coach, clock: Fro
         await coach.handle(who, "/dagelijks om 08:30")
     clock.now = datetime(2026, 3, 2, 7, 31, tzinfo=UTC)
     outbox = Outbox()
-    workers = [PromptDispatcher(coach, outbox, worker=f"w{i}", batch=5) for i in range(3)]
+    workers = [PromptDispatcher(coach, {"test": outbox}, worker=f"w{i}", batch=5) for i in range(3)]
     counts = await asyncio.gather(*(w.run_once() for w in workers))
     assert sum(counts) == 40
     assert sorted(who for who, _ in outbox.sent) == sorted(p.id for p in people)
@@ -161,7 +161,7 @@ async def test_onboarding_runs_ten_days_and_resumes_after_a_pause(
     assert "Dag 1 van 10" in texts(replies)
     await coach.handle(anna, "ik lees eerst het dossier van het COA")
     outbox = Outbox()
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     days_seen = []
     paused = False
     for _ in range(30):
@@ -198,7 +198,7 @@ async def test_a_dispatcher_never_loads_the_nlu_and_a_message_loads_it_once(
     lazy = Coach(coach.services, load, coach.executor)
     outbox = Outbox()
     clock.now = datetime(2026, 3, 2, 7, 31, tzinfo=UTC)
-    assert await PromptDispatcher(lazy, outbox, worker="w1").run_once() == 1
+    assert await PromptDispatcher(lazy, {"test": outbox}, worker="w1").run_once() == 1
     assert loads == []
     # the start-up warm-up and a first message racing it: one load
     await asyncio.gather(lazy.load_nlu(), lazy.handle(anna, "stop"), lazy.load_nlu())
@@ -222,7 +222,7 @@ async def test_onboarding_status_skip_past_the_end_and_finished(
     assert "10 van de 10 dagen gehad" in texts(replies)
     outbox = Outbox()
     clock.advance(days=1)
-    assert await PromptDispatcher(coach, outbox, worker="w1").run_once() == 1
+    assert await PromptDispatcher(coach, {"test": outbox}, worker="w1").run_once() == 1
     assert "overzicht" in outbox.sent[-1][1]  # the end: the summary, not day 10 again
     finished = await coach.handle(anna, "/onboarding")
     assert "(klaar)" in texts(finished)
