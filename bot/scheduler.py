@@ -23,7 +23,7 @@ from sqlalchemy import and_, or_, select, update
 
 from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
-from bot.core.schedule import missed_a_day, next_due
+from bot.core.schedule import after_delivery, missed_a_day  # issue 16: owner API
 from bot.metrics import PROMPTS_SENT
 from bot.ratelimit import SharedRateLimiter
 from bot.storage.models import PromptSchedule, User
@@ -143,21 +143,8 @@ class PromptDispatcher:
             user = await session.get(User, user_id)
             if schedule is None or user is None:
                 return
-            schedule.claimed_by = None
-            schedule.claimed_at = None
-            if blocked:
-                schedule.active = False
-                user.blocked_at = now
-                return
-            if sent:
-                schedule.last_sent_at = now
-            schedule.next_due_at = next_due(
-                schedule.local_time,
-                ZoneInfo(user.timezone),
-                schedule.weekdays_only,
-                now,
-                schedule.paused_until,
-            )
+            # issue 16: the schedule owner computes the next due moment
+            after_delivery(schedule, user, now, sent=sent, blocked=blocked)
 
     async def _release(self, user_id: int) -> None:
         async with self.coach.services.sessions.begin() as session:

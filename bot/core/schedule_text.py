@@ -767,7 +767,7 @@ def read_request(text: str) -> Request | None:
     Returns Request("daily_prompt_settings", {"text": text, "action": ...}) or None when the
     message is not about the schedule. The action reads the text again with the user's
     today (this reader has no clock)."""
-    if len(text) > 300:
+    if len(text) > 300 or re.match(r"\s*/(?!dagelijks)", text) or "onboarding" in text.lower():
         return None
     t = _normalise(text)
     if not t or not any(_has(p, t) for p in _ANCHORS):
