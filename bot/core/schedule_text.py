@@ -637,7 +637,7 @@ _RESUME = [
     r"\bherva\w*",
     r"\bherstart\w*",
     r"\bweer\s+(?:aan|starten|beginnen|verder|door)\b",
-    r"\b(?:start|begin|ga)\s+(?:\w+\s+)?weer\b",
+    r"\b(?:start|begin|ga)\s+(?:\w+\s+){0,2}weer\b",
     r"\b(?:zet|doe|schakel)\b.*\baan\b",
     r"\baan(?:zetten|schakelen)\b",
     r"^aan\W*$",
@@ -652,7 +652,7 @@ _SHOW = [
     r"\bstatus\b",
     r"\bwanneer\b",
     r"\bhoe\s+laat\b",
-    r"\blaat\s+(?:\w+\s+)?zien\b",
+    r"\blaat\s+(?:\w+\s+){0,2}zien\b",
     r"\btoon\b",
     r"\bbekijk",
     r"\bwelke\s+tijd\b",
@@ -770,11 +770,14 @@ def read_request(text: str) -> Request | None:
     if len(text) > 300 or re.match(r"\s*/(?!dagelijks)", text) or "onboarding" in text.lower():
         return None
     t = _normalise(text)
-    if not t or not any(_has(p, t) for p in _ANCHORS):
+    slash = re.match(r"\s*/dagelijks\b", text.lower()) is not None
+    if not slash and (not t or not any(_has(p, t) for p in _ANCHORS)):
         return None
     if any(_has(p, t) for p in _NOT_SCHEDULE) and not _has(r"\bdagelijks|^/dagelijks", t):
         return None
     result = parse_schedule(text, date(2026, 1, 5))  # only the kind is used here
+    if slash:
+        return Request("daily_prompt_settings", {"text": text, "action": result.action})
     if result.action == "unclear" and not _has(
         r"\bdagelijks|\bpau[sz]|\bstil\b|\bvoortaan\b|\bherinner|\bwerk\s+ik\b", t
     ):
