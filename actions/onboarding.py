@@ -11,7 +11,7 @@ from actions.runtime import go, idle, role, say, services, user_id
 from bot.core import answers, texts
 from bot.core.export import onboarding_summary
 from bot.core.replies import Button, Document, bold
-from bot.core.schedule import next_due
+from bot.core.schedule import ensure_on
 from bot.storage import repo
 from bot.storage.models import Onboarding, PromptSchedule, User
 
@@ -65,22 +65,9 @@ class ActionStartOnboarding(Action):
                 session.add(row)
             else:
                 row.day, row.status, row.started_at = 1, "active", svc.clock()
-            schedule = await session.get(PromptSchedule, uid)
             user = await session.get(User, uid)
-            if user is not None and (schedule is None or not schedule.active):
-                # the days come with the daily prompt: make sure it is on (08:30 by default)
-                from zoneinfo import ZoneInfo
-
-                if schedule is None:
-                    schedule = PromptSchedule(user_id=uid, local_time="08:30", weekdays_only=True)
-                    session.add(schedule)
-                schedule.active, schedule.paused_until = True, None
-                schedule.next_due_at = next_due(
-                    schedule.local_time,
-                    ZoneInfo(user.timezone),
-                    schedule.weekdays_only,
-                    svc.clock(),
-                )
+            # issue 16: the days come with the daily prompt; the schedule owner turns it on
+            schedule = await ensure_on(session, user, svc.clock()) if user is not None else None
             time = schedule.local_time if schedule else None
         say(dispatcher, STARTED.format(days=DAYS, time=time) if time else NEED_TIME)
         return [*go("idle"), *await _send_day(dispatcher, tracker, uid)]

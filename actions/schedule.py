@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, say, services, user_id
 from bot.core.replies import Button
-from bot.core.schedule import next_due
-from bot.core.schedule_text import describe, parse_schedule
+from bot.core import schedule
+from bot.core.schedule_text import parse_schedule
 from bot.storage.models import PromptSchedule, User
 
 DomainDict = dict[str, Any]
@@ -54,6 +54,33 @@ def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
     return rows
 
 
+NO_DAYS_LEFT = "Dan blijft er geen dag over. Kies minstens één dag, bijvoorbeeld: ma, di en do."
+HOW_TO_CHANGE = "Wijzigen of stoppen? Typ bijvoorbeeld ‘om 9 uur’, ‘niet op woensdag’, ‘pauze tot maandag’ of ‘zet uit’."
+
+
+async def daily_settings(session: Any, user: User, text: str, now: Any) -> tuple[str, list[list[Button]], str]:
+    """Read the user's words about their daily question and change the one schedule row
+    through the owner (bot.core.schedule). Returns (reply, buttons, next state)."""
+    tz = ZoneInfo(user.timezone)
+    request = parse_schedule(text, now.astimezone(tz).date())
+    row = await schedule.get(session, user.id)
+    low = text.lower()
+    if "wekelijk" in low and row is not None:
+        row.weekly_review = not any(w in low for w in ("uit", "stop", "niet"))
+        return (WEEKLY_ON if row.weekly_review else WEEKLY_OFF), [], "idle"
+    if request.action == "unclear":
+        return request.problem or ASK_TIME, _buttons(row), "await_schedule"
+    if request.action == "show" or (row is None and request.action != "set"):
+        return f"{schedule.describe_row(row)}\n{ASK_TIME}", _buttons(row), "await_schedule"
+    if request.action == "set" and request.time is None and row is None:
+        return ASK_TIME, _buttons(row), "await_schedule"
+    try:
+        row = await schedule.apply(session, user, request, now)
+    except schedule.NoDaysLeft:
+        return NO_DAYS_LEFT, _buttons(row), "await_schedule"
+    return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], "idle"
+
+
 class ActionDailySettings(Action):
     def name(self) -> str:
         return "action_daily_settings"
@@ -68,56 +95,6 @@ class ActionDailySettings(Action):
             user = await session.get(User, uid)
             if user is None:
                 return idle()
-            tz = ZoneInfo(user.timezone)
-            now = svc.clock()
-            request = parse_schedule(text, now.astimezone(tz).date())
-            schedule = await session.get(PromptSchedule, uid)
-            if "wekelijk" in text.lower() and schedule is not None:
-                schedule.weekly_review = not any(w in text.lower() for w in ("uit", "stop", "niet"))
-                say(dispatcher, WEEKLY_ON if schedule.weekly_review else WEEKLY_OFF)
-                return idle()
-            if request.action == "unclear":
-                say(dispatcher, request.problem or ASK_TIME, _buttons(schedule))
-                return go("await_schedule")
-            if request.action == "show" or (schedule is None and request.action != "set"):
-                current = (
-                    describe(
-                        schedule.local_time,
-                        schedule.weekdays_only,
-                        schedule.active,
-                        schedule.paused_until,
-                    )
-                    if schedule
-                    else NONE_YET
-                )
-                say(dispatcher, f"{current}\n{ASK_TIME}", _buttons(schedule))
-                return go("await_schedule")
-            if request.action == "set" and request.time is None and schedule is None:
-                say(dispatcher, ASK_TIME, _buttons(schedule))
-                return go("await_schedule")
-            if schedule is None:
-                schedule = PromptSchedule(user_id=uid, local_time="08:30", weekdays_only=True)
-                session.add(schedule)
-            if request.action == "set":
-                if request.time is not None:
-                    schedule.local_time = request.time.strftime("%H:%M")
-                if request.weekdays_only is not None:
-                    schedule.weekdays_only = request.weekdays_only
-                schedule.active, schedule.paused_until = True, None
-            elif request.action == "pause":
-                schedule.paused_until = request.until
-                schedule.active = request.until is not None
-            elif request.action == "resume":
-                schedule.active, schedule.paused_until = True, None
-            elif request.action == "stop":
-                schedule.active, schedule.paused_until = False, None
-            schedule.next_due_at = next_due(
-                schedule.local_time, tz, schedule.weekdays_only, now, schedule.paused_until
-            )
-            schedule.claimed_by = schedule.claimed_at = None
-            user.blocked_at = None
-            shown = describe(
-                schedule.local_time, schedule.weekdays_only, schedule.active, schedule.paused_until
-            )
-        say(dispatcher, shown)
-        return idle()
+            shown, buttons, state = await daily_settings(session, user, text, svc.clock())
+        say(dispatcher, shown, buttons)
+        return idle() if state == "idle" else go(state)

@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_, select, update
 
 from bot.core.coach import Coach
 from bot.core.replies import Reply, UserRef
-from bot.core.schedule import missed_a_day, next_due
+from bot.core.schedule import after_delivery, missed_a_day, reschedule  # issue 16: owner API
 from bot.delivery import (
     SEND_TIMEOUT,
     Blocked,
@@ -187,13 +187,7 @@ class PromptDispatcher:
             wait = backoff(schedule.failed_attempts, getattr(exc, "retry_after", None))
             if wait is None:
                 schedule.failed_attempts = 0
-                schedule.next_due_at = next_due(
-                    schedule.local_time,
-                    ZoneInfo(user.timezone),
-                    schedule.weekdays_only,
-                    now,
-                    schedule.paused_until,
-                )
+                reschedule(schedule, ZoneInfo(user.timezone), now)  # issue 16: owner API
                 log.warning(
                     "prompt delivery failed (%s); given up for today",
                     why,
@@ -220,22 +214,9 @@ class PromptDispatcher:
             user = await session.get(User, user_id)
             if schedule is None or user is None:
                 return
-            schedule.claimed_by = None
-            schedule.claimed_at = None
-            if blocked:
-                schedule.active = False
-                user.blocked_at = now
-                return
-            if sent:
-                schedule.last_sent_at = now
             schedule.failed_attempts = 0
-            schedule.next_due_at = next_due(
-                schedule.local_time,
-                ZoneInfo(user.timezone),
-                schedule.weekdays_only,
-                now,
-                schedule.paused_until,
-            )
+            # issue 16: the schedule owner computes the next due moment
+            after_delivery(schedule, user, now, sent=sent, blocked=blocked)
 
     async def _release(self, user_id: int) -> None:
         async with self.coach.services.sessions.begin() as session:

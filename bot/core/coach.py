@@ -36,8 +36,10 @@ from bot.core.dialogue import (
     read_answer,
     role_from_text,
 )
+from bot.core.later import LATER_REPLY, read_later  # issue 16
 from bot.core.replies import Button, Document, Incoming, Reply, UserRef
 from bot.core.safety import suggests_danger
+from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
 from bot.nlu import NLU, Parse
 from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
@@ -393,13 +395,18 @@ class Coach:
                 turn.state = State.IDLE
                 return self._answer_text(turn, text, parse)
             return [Step("action_daily_settings", message={"text": text})]
+        if state != State.CONFIRM_DELETE and read_schedule_request(text):  # issue 16
+            return [Step("action_daily_settings", message={"text": text})]
         if state == State.CONFIRM_DELETE:
             if low in ("ja", "ja, wis alles", "wis alles", "ja wis alles"):
                 return [Step("action_delete_data")]
             turn.state = State.IDLE
             return self._say(turn, texts.DELETE_KEPT)
         if state in REFLECTING:
-            if low in SKIP_WORDS:
+            later = read_later(text)  # issue 16: "geen tijd": stays open, nothing stored
+            if later == "later":
+                return self._say(turn, LATER_REPLY)
+            if low in SKIP_WORDS or later == "skip":
                 turn.state = State.IDLE
                 return self._say(turn, texts.SKIPPED)
             parse = self.nlu.parse(text)

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal
 
+from bot.core.requests import Request
+
 Action = Literal["set", "pause", "resume", "stop", "show", "unclear"]
 
 
@@ -50,6 +52,10 @@ class ScheduleRequest:
     weekdays_only: bool | None = None  # True = werkdagen, False = elke dag, None = not said
     until: date | None = None  # for "pause": resume on this date (exclusive)
     problem: str | None = None  # for "unclear": what was not understood, with an example
+    # issue 16: any set of weekdays (0 = Monday). `days` replaces the set; `without` takes
+    # days out of the user's current set ("niet op woensdag", "vrijdags werk ik niet").
+    days: frozenset[int] | None = None
+    without: frozenset[int] | None = None
 
 
 # ---------------------------------------------------------------- texts (Dutch, B1)
@@ -68,7 +74,12 @@ P_DAYPART = (
 )
 P_TWO_DAYPARTS = "Bedoel je 's ochtends of 's middags? Schrijf bijvoorbeeld: om 16:30."
 P_WEEKEND_ONLY = (
-    "Je kunt kiezen uit elke werkdag of elke dag. Schrijf bijvoorbeeld: elke dag om 9:00."
+    "Op welke dagen? Schrijf bijvoorbeeld: ma, di en do, of: elke dag behalve zondag."
+)
+P_WHICH_TIME = "Hoe laat is dat voor jou? Noem een tijd, bijvoorbeeld: om 13:15."
+P_HOLIDAY = (
+    "Vakanties verschillen per regio. Tot welke datum wil je pauzeren? "
+    "Schrijf bijvoorbeeld: pauze tot 4 januari."
 )
 P_UNTIL = (
     "Tot wanneer wil je pauzeren? Noem een dag of datum, "
@@ -191,17 +202,86 @@ _EVERY_DAY = [
 ]
 
 
-def _weekdays(t: str) -> bool | str | None:
-    """True / False / None, or a problem text."""
-    if any(_has(p, t) for p in _WEEKEND_ONLY):
-        return P_WEEKEND_ONLY
+WORKDAYS = frozenset(range(5))
+EVERY_DAY = frozenset(range(7))
+_DAY_FULL = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)(?:s|en)?"
+_DAY_ABBR = r"(?:ma|di|wo|do|vr|vrij|za|zo)\.?"
+_DAY_TOKEN = rf"(?:{_DAY_FULL}|{_DAY_ABBR})"
+
+
+def _day_index(word: str) -> int:
+    word = word.rstrip(".")
+    for name, i in WEEKDAYS.items():
+        if word.startswith(name):
+            return i
+    return WEEKDAY_ABBR[word]
+
+
+def _named_days(t: str) -> list[tuple[int, int, int]]:
+    """(weekday, start, end) of each named day; abbreviations only when they cannot be
+    ordinary words ("zo", "do"): two or more day words, or after op/behalve/niet/alleen."""
+    full = [(_day_index(m.group(0)), m.start(), m.end()) for m in re.finditer(rf"\b{_DAY_FULL}\b", t)]
+    abbr = [
+        (_day_index(m.group(0)), m.start(), m.end())
+        for m in re.finditer(rf"\b{_DAY_ABBR}(?=\s|,|$|-)", t)
+        if not any(s <= m.start() < e for _, s, e in full)
+    ]
+    if abbr and len(full) + len(abbr) < 2:
+        abbr = [
+            a
+            for a in abbr
+            if re.search(r"\b(?:op|behalve|niet|alleen|en|ook)\s*$", t[: a[1]])
+        ]
+    return sorted(full + abbr, key=lambda d: d[1])
+
+
+def _day_range(t: str) -> frozenset[int] | None:
+    """ "ma t/m do", "maandag tot en met donderdag", "di-vr" """
+    m = re.search(
+        rf"\b(?P<a>{_DAY_TOKEN})\s*(?:-|t/m|tm|tot\s+en\s+met|tot)\s*(?P<b>{_DAY_TOKEN})(?=\s|$)", t
+    )
+    if m is None:
+        return None
+    a, b = _day_index(m.group("a")), _day_index(m.group("b"))
+    return frozenset((a + i) % 7 for i in range((b - a) % 7 + 1))
+
+
+_EXCEPT = r"\b(?:behalve|zonder|niet\s+(?:op|de|meer\s+op)|geen|maar\s+niet|uitgezonderd)\b"
+_OFF_DAY = rf"\b(?P<d>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b|\bop\s+(?P<e>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b|\bik\s+werk\s+(?:niet\s+op|nooit\s+op)\s+(?P<f>{_DAY_FULL})\b|\bben\s+ik\s+(?:op\s+)?(?P<g>{_DAY_FULL})\s+vrij\b"
+
+
+def _weekdays(t: str) -> tuple[frozenset[int] | None, frozenset[int] | None] | str:
+    """(days, without): the set of days said, or the days taken out; or a problem text."""
+    if _has(r"\balleen\s+(?:in\s+|op\s+)?(?:het\s+|'t\s+)?weekend", t):
+        return frozenset({5, 6}), None
+    # "vrijdags werk ik niet", "op woensdag ben ik vrij"
+    off = [m for m in re.finditer(_OFF_DAY, t)]
+    if off:
+        days = {_day_index(next(g for g in m.groups() if g)) for m in off}
+        return None, frozenset(days)
+    named = _named_days(t)
+    ex = re.search(_EXCEPT, t)
+    if ex and named and any(start > ex.start() for _, start, _ in named):
+        taken = frozenset(d for d, start, _ in named if start > ex.start())
+        if any(_has(p, t) for p in _WORKDAYS if "weekend" not in p and "za" not in p):
+            base: frozenset[int] | None = WORKDAYS
+        elif any(_has(p, t) for p in _EVERY_DAY):
+            base = EVERY_DAY
+        elif taken == frozenset({5, 6}):
+            base = EVERY_DAY  # "niet op zaterdag en zondag" is the workdays
+        else:
+            return None, taken
+        return base - taken, None
     if any(_has(p, t) for p in _WORKDAYS):
-        return True  # "elke dag behalve in het weekend" -> workdays: the exception wins
+        return WORKDAYS, None  # "elke dag behalve in het weekend" -> workdays
     if any(_has(p, t) for p in _EVERY_DAY):
-        return False
-    if _has(rf"\b(?:{'|'.join(WEEKDAYS)})\b", t):
-        return P_WEEKEND_ONLY  # one or two named days: not something the schedule can do
-    return None
+        return EVERY_DAY, None
+    rng = _day_range(t)
+    if rng is not None:
+        return rng, None
+    if named:
+        return frozenset(d for d, _, _ in named), None
+    return None, None
 
 
 # ---------------------------------------------------------------- times
@@ -450,8 +530,15 @@ def _until(t: str, today: date) -> date | str | None:
     inclusive = m.group("incl") != "tot"
     rest = re.sub(r"^(?:aan|op|de|en\s+met)\s+", "", m.group("rest").strip())
     day = _parse_day(rest, today, strictly_after=not inclusive)
+    if day is None and rest.startswith("na "):
+        # "tot na de zomer 1 september": the date said after the season words
+        dated = re.search(rf"\d{{1,2}}e?\s*(?:{_MONTH_ALL})\b.*|\d{{1,2}}[-/]\d{{1,2}}.*", rest)
+        if dated is not None:
+            day = _parse_day(dated.group(0), today, strictly_after=not inclusive)
+        elif _has(r"vakantie|zomer|kerst|feestdagen|herfst|voorjaar|mei", rest):
+            return P_HOLIDAY
     if day is None:
-        return P_UNTIL
+        return _duration(t, today) or P_UNTIL
     if isinstance(day, str):
         return day
     if inclusive:
@@ -532,6 +619,9 @@ _PAUSE = [
     r"\btijdelijk\b",
     r"\bvakantie\b",
     r"\been\s+(?:tijdje|paar\s+dagen|week|weekje)\s+(?:niet|geen)\b",
+    r"\bstil\s*(?:zetten|leggen|gezet)?\b",  # issue 16: "zet hem stil tot ..."
+    rf"^(?:\d{1,3}|{_NUMW})\s+(?:dagen|dag|weken|week)$",  # the answer to "tot wanneer?"
+    rf"\b(?:\d{1,3}|{_NUMW})\s+(?:dagen|weken|week)\s+(?:niet|geen|overslaan)\b",
 ]
 _STOP = [
     r"\bstop(?:pen|t)?\b",
@@ -547,7 +637,7 @@ _RESUME = [
     r"\bherva\w*",
     r"\bherstart\w*",
     r"\bweer\s+(?:aan|starten|beginnen|verder|door)\b",
-    r"\b(?:start|begin|ga)\s+(?:\w+\s+)?weer\b",
+    r"\b(?:start|begin|ga)\s+(?:\w+\s+){0,2}weer\b",
     r"\b(?:zet|doe|schakel)\b.*\baan\b",
     r"\baan(?:zetten|schakelen)\b",
     r"^aan\W*$",
@@ -562,7 +652,7 @@ _SHOW = [
     r"\bstatus\b",
     r"\bwanneer\b",
     r"\bhoe\s+laat\b",
-    r"\blaat\s+(?:\w+\s+)?zien\b",
+    r"\blaat\s+(?:\w+\s+){0,2}zien\b",
     r"\btoon\b",
     r"\bbekijk",
     r"\bwelke\s+tijd\b",
@@ -588,16 +678,20 @@ def parse_schedule(text: str, today: date) -> ScheduleRequest:
         return ScheduleRequest("stop")
 
     # the days first, so a date-like "7 dagen" is not read as a time
-    days = _weekdays(t)
-    if isinstance(days, str):
-        return ScheduleRequest("unclear", problem=days)
+    read_days = _weekdays(t)
+    if isinstance(read_days, str):
+        return ScheduleRequest("unclear", problem=read_days)
+    days, without = read_days
+    if _has(r"\b(?:na|voor|bij|rond|tijdens)\s+(?:de\s+|het\s+|mijn\s+)?(?:lunch|lunchpauze|middageten|ontbijt|koffie|werk|avondeten)\b", t) and not _scan_times(t):
+        return ScheduleRequest("unclear", problem=P_WHICH_TIME)
     at = _time(t)
     if isinstance(at, str):
         return ScheduleRequest("unclear", problem=at)
     if at is None and _daypart(t) is not None:
         return ScheduleRequest("unclear", problem=P_NO_TIME)
-    if at is not None or days is not None:
-        return ScheduleRequest("set", time=at, weekdays_only=days)
+    if at is not None or days is not None or without is not None:
+        only = None if days is None else (True if days == WORKDAYS else False if days == EVERY_DAY else None)
+        return ScheduleRequest("set", time=at, weekdays_only=only, days=days, without=without)
 
     if any(_has(p, t) for p in _RESUME):
         return ScheduleRequest("resume")
@@ -634,3 +728,63 @@ def describe(local_time: str, weekdays_only: bool, active: bool, paused_until: d
             f"Daarna krijg je weer {when} een vraag."
         )
     return f"Je krijgt {when} een vraag."
+
+
+# ---------------------------------------------------------------- issue 16: request reader
+
+# Words that make a message about the daily question; without one, a time or a day in a
+# message ("om 8 uur heb ik een intake") is not read as a schedule request.
+_ANCHORS = [
+    r"\bdagelijks\w*",
+    r"^\s*/dagelijks",
+    r"\bvra(?:a)?g(?:en|je)?\b",
+    r"\bherinner\w*",
+    r"\bmelding\w*",
+    r"\bingesteld\b",
+    r"\binstelling\w*",
+    r"\bingepland\b",
+    r"\bschema\b",
+    r"\bpau[sz]\w*",
+    r"\bstil\s*(?:zetten|leggen|gezet)?\b",
+    r"\b(?:zet|doe)\s+(?:hem|het|die|ze|alles)\b",
+    r"\bvoortaan\b",
+    r"\bliever\s+(?:om|op|elke|alleen|niet)\b",
+    r"\b(?:verzet|verschuif|verplaats)\w*",
+    r"\bkan\s+(?:het|dat|die|hij)\s+(?:ook\s+)?(?:om|op|elke|alleen|voortaan|later|eerder)\b",
+    r"\b(?:werk|ben)\s+ik\s+(?:niet|vrij)\b",
+    r"\bik\s+werk\s+(?:niet|nooit)\s+op\b",
+    r"\bwerk\s+ik\s+niet\b",
+]
+_NOT_SCHEDULE = [
+    r"\bvraag\s+(?:over|van|bij|aan|hoe|wat|of)\b",  # "een vraag over de intake"
+    r"\b(?:klant|cli[eë]nt|statushouder|deelnemer|kandidaat|werkgever)\w*",
+]
+
+
+def read_request(text: str) -> Request | None:
+    """The daily question's settings asked for in words anywhere in the conversation.
+
+    Returns Request("daily_prompt_settings", {"text": text, "action": ...}) or None when the
+    message is not about the schedule. The action reads the text again with the user's
+    today (this reader has no clock)."""
+    if len(text) > 300 or re.match(r"\s*/(?!dagelijks)", text) or "onboarding" in text.lower():
+        return None
+    t = _normalise(text)
+    slash = re.match(r"\s*/dagelijks\b", text.lower()) is not None
+    if not slash and (not t or not any(_has(p, t) for p in _ANCHORS)):
+        return None
+    if any(_has(p, t) for p in _NOT_SCHEDULE) and not _has(r"\bdagelijks|^/dagelijks", t):
+        return None
+    result = parse_schedule(text, date(2026, 1, 5))  # only the kind is used here
+    if slash:
+        return Request("daily_prompt_settings", {"text": text, "action": result.action})
+    if result.action == "unclear" and not _has(
+        r"\bdagelijks|\bpau[sz]|\bstil\b|\bvoortaan\b|\bherinner|\bwerk\s+ik\b", t
+    ):
+        return None
+    if result.action == "show" and not _has(
+        r"\b(?:ingesteld|instelling\w*|ingepland|schema|dagelijks\w*)\b|\bwanneer\b.*\bvraag|\bhoe\s+laat\b.*\bvraag",
+        t,
+    ):
+        return None
+    return Request("daily_prompt_settings", {"text": text, "action": result.action})

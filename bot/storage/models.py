@@ -136,6 +136,8 @@ class PromptSchedule(Base):
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     local_time: Mapped[str] = mapped_column(String(5))  # "08:30" in the user's time zone
     weekdays_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # issue 16: bit d set = a question on weekday d (0 = Monday); NULL = from weekdays_only
+    weekdays: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_until: Mapped[date | None] = mapped_column(Date)
     weekly_review: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -168,6 +170,21 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Note(Base):
+    """issue 16: something a user asked to keep that is not an answer to a question
+    (an agenda, a plan); the second kind in the notebook, guard-checked like reflections."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    lesson_id: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)  # encrypted at rest when a key is configured
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+
+
 class Invite(Base):
     """An invitation (deep link) for invite-only deployments; organisation is copied to users."""
 
@@ -189,4 +206,5 @@ USER_TABLES = (
     PromptSchedule,
     Onboarding,
     ProcessedUpdate,
+    Note,  # issue 16
 )

@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, text, upd
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.schedule import switch_off  # issue 16
 from bot.storage.crypto import TextCipher
 from bot.storage.models import (
     USER_TABLES,
@@ -244,9 +245,8 @@ async def mark_blocked(
     )
     if user is not None:
         user.blocked_at = now
-        schedule = await session.get(PromptSchedule, user.id)
-        if schedule is not None:
-            schedule.active = False
+        # issue 16: the schedule owner switches it off
+        switch_off(await session.get(PromptSchedule, user.id))
 
 
 async def erase_user(session: AsyncSession, user_id: int) -> None:
