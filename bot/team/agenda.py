@@ -67,7 +67,7 @@ def build(minutes: int, questions: list[Shown], theme_label: dict[str, str]) -> 
     blocks = [Block(opening, texts.OPENING, own=True)]
     for i, theme in enumerate(themes):
         chosen = groups[theme]
-        background = tuple(dict.fromkeys(t for s in chosen for t in s.lessons))
+        background = tuple(dict.fromkeys(t for s in chosen for t in s.lessons))[:3]
         blocks.append(
             Block(
                 share + (1 if i < extra else 0),

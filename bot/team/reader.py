@@ -40,10 +40,12 @@ _INSIGHT = re.compile(
 )
 _MANAGER_NORM = re.compile(
     r"\b(klanten|statushouders|cliënten|clienten|dossiers|caseload|begeleider|begeleiders"
-    r"|nazorg|intake|uur|uren|budget|kosten|maanden|weken|jaar)\b"
+    r"|nazorg|intake|uur|uren|budget|kosten|kost|maanden|weken|maand|jaar|traject|trajecten"
+    r"|gesprekken|contactmomenten|jobcoach|klantmanager|taalles|uitstroom|assessment)\b"
 )
 _NORM = re.compile(
-    r"\b(hoeveel|norm|maximaal|maximum|minimaal|minimum|bedrag|euro|termijn|deadline"
+    r"\b(hoeveel|norm|normen|maximaal|maximale|maximum|minimaal|minimale|minimum|bedrag|euro"
+    r"|termijn|deadline|wet|verplicht"
     r"|wettelijke?|streefcijfer|percentage|procent)\b|hoe lang (mag|moet|duurt)"
     r"|hoe vaak (mag|moet)|binnen hoeveel"
 )
