@@ -16,7 +16,11 @@ DomainDict = dict[str, Any]
 
 
 def _out(dispatcher: CollectingDispatcher, said: Said) -> list[dict[str, Any]]:
-    say(dispatcher, said.text, said.buttons, said.document)
+    if said.document is not None and said.caption:
+        say(dispatcher, said.text, said.buttons)  # a caption holds only 1024 characters
+        say(dispatcher, said.caption, document=said.document)
+    else:
+        say(dispatcher, said.text, said.buttons, said.document)
     return [SlotSet(k, v) for k, v in said.slots.items()]
 
 

@@ -27,6 +27,7 @@ class Said:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     document: Document | None = None
+    caption: str = ""  # a document with its own short caption, after the text
     slots: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,8 +88,9 @@ def make_agenda(team: Team, minutes: int | None, ids: list[str] | None, now: dat
     questions = _agenda_questions(team, ids)
     made = agenda.build(minutes, questions, {t.id: t.label for t in team.themes})
     return Said(
-        agenda.as_text(made) + "\n\n" + texts.AGENDA_FILE,
+        agenda.as_text(made),
         document=agenda_document(made, now),
+        caption=texts.AGENDA_FILE,
         slots={"team_agenda": {"minutes": minutes, "questions": [s.question.id for s in questions]}},
     )
 
