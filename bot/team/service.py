@@ -65,12 +65,16 @@ def subject_questions(team: Team, text: str) -> Said:
         return choose_theme(team) if not subjects else Said(texts.NO_SUBJECT)
     labels = " en ".join(s.label for s in team.subjects if s.id in subjects)
     header = texts.SUBJECT_HEADER.format(subjects=labels)
-    return Said(cards.render(shown, header), slots={"team_questions": [s.question.id for s in shown]})
+    return Said(
+        cards.render(shown, header), slots={"team_questions": [s.question.id for s in shown]}
+    )
 
 
 def _agenda_questions(team: Team, ids: list[str] | None) -> list[cards.Shown]:
     if ids:
-        return [cards.shown(team, team.questions_by_id[q]) for q in ids if q in team.questions_by_id]
+        return [
+            cards.shown(team, team.questions_by_id[q]) for q in ids if q in team.questions_by_id
+        ]
     chosen: list[cards.Shown] = []
     for theme in DEFAULT_THEMES:
         chosen += cards.by_theme(team, theme)[:2]
@@ -91,7 +95,9 @@ def make_agenda(team: Team, minutes: int | None, ids: list[str] | None, now: dat
         agenda.as_text(made),
         document=agenda_document(made, now),
         caption=texts.AGENDA_FILE,
-        slots={"team_agenda": {"minutes": minutes, "questions": [s.question.id for s in questions]}},
+        slots={
+            "team_agenda": {"minutes": minutes, "questions": [s.question.id for s in questions]}
+        },
     )
 
 

@@ -184,13 +184,9 @@ async def _org_users(coach: Coach, clock: FrozenClock, n: int, org: str) -> None
             await session.flush()
             session.add(LessonView(user_id=u.id, lesson_id="lage_caseload", viewed_at=clock()))
             session.add(
-                LessonView(
-                    user_id=u.id, lesson_id="nazorg", viewed_at=clock() - timedelta(days=40)
-                )
+                LessonView(user_id=u.id, lesson_id="nazorg", viewed_at=clock() - timedelta(days=40))
             )
-            session.add(
-                Reflection(user_id=u.id, prompt="vraag", text="GEHEIMTEKST van collega")
-            )
+            session.add(Reflection(user_id=u.id, prompt="vraag", text="GEHEIMTEKST van collega"))
 
 
 async def _manager(coach: Coach, org: str) -> None:
