@@ -416,3 +416,34 @@ def keys_show_path() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# issue 17: team insight per organisation, off unless enabled here
+@main.group()
+def org() -> None:
+    """Organisations (as their invites name them)."""
+
+
+def _set_insights(organisation: str, on: bool) -> None:
+    from bot.clock import utcnow
+    from bot.team import insight
+
+    async def work(session: Any) -> None:
+        await insight.set_enabled(session, organisation, on, utcnow())
+
+    _with_sessions(_settings(), work)
+    click.echo(f"team insight {'on' if on else 'off'} for {organisation}")
+
+
+@org.command(name="enable-insights")
+@click.argument("organisation")
+def org_enable_insights(organisation: str) -> None:
+    """Let this organisation's managers see counts of guide parts asked (k >= 5)."""
+    _set_insights(organisation, True)
+
+
+@org.command(name="disable-insights")
+@click.argument("organisation")
+def org_disable_insights(organisation: str) -> None:
+    """Turn team insight off again for this organisation."""
+    _set_insights(organisation, False)

@@ -47,6 +47,7 @@ COMMANDS_NL = (
     ("vergeet", "Al je gegevens wissen"),
     ("privacy", "Wat de coach bewaart"),
     ("rol", "Je rol wijzigen"),
+    ("teamoverleg", "Vragen en agenda voor je teamoverleg"),  # issue 17:
     ("annuleer", "Stoppen met wat nu loopt"),
 )
 NOT_TEXT = "Ik kan alleen tekst lezen. Typ je vraag of antwoord in woorden."

@@ -45,6 +45,8 @@ from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
 from bot.services import Services
 from bot.storage import repo
+from bot.team import reader as team_reader  # issue 17:
+from bot.team import routing as team_routing  # issue 17:
 
 log = logging.getLogger(__name__)
 MAX_REFLECTION_CHARS = 4000
@@ -327,6 +329,8 @@ class Coach:
     def _on_button(self, turn: Turn, action: str) -> list[Step]:
         kind, _, value = action.partition(":")
         knowledge = self.services.knowledge
+        if team_request := team_routing.from_button(kind, value):  # issue 17:
+            return [Step(*team_routing.action_for(team_request))]
         if kind == "more" and value in knowledge.items_by_id:
             return [Step("action_read_more", {"lesson_id": value})]
         if kind == "topic" and value in knowledge.topics_by_id:
@@ -423,6 +427,8 @@ class Coach:
             turn.data.pop("pending_text", None)
             turn.data.pop("pending_kinds", None)
             return self._on_text(turn, text)
+        if team_request := team_reader.read_request(text):  # issue 17:
+            return [Step(*team_routing.action_for(team_request), message={"text": text})]
         if len(text) > MAX_NLU_CHARS:
             turn.replies.append(Reply(texts.TOO_LONG.format(n=MAX_NLU_CHARS)))
         if latin_share(text) < 0.5:
@@ -470,6 +476,8 @@ class Coach:
             return [Step("action_ask_question", {"lesson_id": None, "source": "dialogue"})]
         if intent == "my_reflections":
             return [Step("action_list_reflections", {"theme": None})]
+        if intent in team_routing.ACTIONS:  # issue 17:
+            return [Step(*team_routing.action_for(team_reader.Request(intent, {})))]
         action = simple.get(intent)
         if action is None or action not in self.executor.actions:
             return [Step("action_help")]

@@ -114,6 +114,7 @@ COMMANDS = {
     "/annuleer": "cancel",
     "/stop": "cancel",
     "/rol": "change_role",
+    "/teamoverleg": "team_cards",  # issue 17:
 }
 CASUAL = {"greet", "thanks", "goodbye"}
 

@@ -37,6 +37,7 @@ HELP = (
     "• /vergeet – al je gegevens wissen\n"
     "• /privacy – wat ik bewaar\n"
     "• /rol – je rol wijzigen (begeleider of leidinggevende/beleidsmaker)\n"
+    "• /teamoverleg – vragen en een agenda voor je teamoverleg (leidinggevenden)\n"  # issue 17
     "• stop of /annuleer – altijd uit een gesprek stappen"
 )
 GREET = "Hoi! Waar kan ik je mee helpen? Typ een vraag of situatie, of kijk bij /help."
@@ -119,6 +120,10 @@ PRIVACY = (
     "ik waarschuw als ik die zie. Reflecties worden na {days} dagen automatisch gewist.\n"
     "Telegram-chats zijn niet end-to-end versleuteld.\n"
     "/export geeft al je gegevens, /vergeet wist alles."
+    # issue 17: team insight
+    "\nTeam-inzicht (alleen als een beheerder het voor je organisatie aanzet): een "
+    "leidinggevende ziet hoe vaak collega's de afgelopen 30 dagen naar elk deel van de "
+    "handreiking vroegen. Alleen aantallen, nooit teksten of namen, en pas vanaf 5 collega's."
 )
 
 NO_ACCESS = (

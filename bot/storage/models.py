@@ -208,3 +208,13 @@ USER_TABLES = (
     ProcessedUpdate,
     Note,  # issue 16
 )
+
+
+# issue 17: team insight is off unless an operator enables it for an organisation.
+class OrgInsight(Base):
+    """An organisation (as its invites name it) whose team leaders may see team insight."""
+
+    __tablename__ = "org_insights"
+
+    organisation: Mapped[str] = mapped_column(String(120), primary_key=True)
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)

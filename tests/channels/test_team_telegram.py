@@ -1,0 +1,68 @@
+"""A team leader through the real Telegram adapter: from the first question to the agenda
+that cannot be kept yet (no notebook on this branch), and what the database holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from telegram.ext import Application
+
+from bot.core.coach import Coach
+from bot.core.texts import ASK_NEW, ASK_ROLE, NEW_NO, NO, ROLE_MANAGER
+from bot.storage.models import DialogueState, Reflection, User
+from bot.team import texts
+from tests.channels.conftest import Talk
+from tests.fakes import FakeBotApi
+
+
+async def test_team_leader_prepares_a_meeting(
+    app: Application, fake: FakeBotApi, talk: Callable[[int], Talk], tg_coach: Coach
+) -> None:
+    chat = 1701
+    me = talk(chat)
+    *_, ask_role = await me.say("/start", ASK_ROLE)
+    *_, ask_new = await me.press(ask_role, ROLE_MANAGER, ASK_NEW)
+    await me.press(ask_new, NO, NEW_NO)
+
+    [themes] = await me.say("welke vragen kan ik stellen in het teamoverleg?", texts.CHOOSE_THEME)
+    [health] = await me.press(themes, "Gezondheid", "De rol van gezondheid")
+    body = health.params["text"]
+    assert texts.FOR_MANAGER in body and "Hoe borgen we dat onze uitvoerende" in body
+    assert "Les: Rust begeleiders hiervoor toe" in body
+
+    [picked] = await me.say("vooral over werkdruk en taal op de werkvloer", "hooguit zes")
+    text = picked.params["text"]
+    assert "Hoeveel statushouders hebben onze begeleiders gemiddeld" in text
+    assert texts.TO_TEAM in text and text.count("• ") <= 6
+
+    [norm] = await me.say("hoeveel klanten per begeleider is goed?", "geen getal")
+    assert "Geef begeleiders een lage caseload" in norm.params["text"]
+
+    since = me.now()
+    fake.push_message(chat, "zet het in een agenda voor een uur")
+    await me.until("Agenda teamoverleg (60 minuten)", since)
+    docs = await fake.wait_for("sendDocument", ok=True, predicate=lambda c: c.chat_id == chat)
+    [markdown] = fake.sent_documents(chat)
+    agenda_md = markdown.decode()
+    assert "# Agenda teamoverleg (60 minuten)" in agenda_md
+    assert "Hoeveel statushouders hebben onze begeleiders gemiddeld" in agenda_md
+    assert docs[0].params["caption"] == texts.AGENDA_FILE
+
+    since = me.now()
+    fake.push_message(chat, "bewaar deze agenda")
+    await fake.wait_for(
+        "sendDocument", ok=True, predicate=lambda c: c.chat_id == chat and c.time >= since
+    )
+    assert fake.calls_to("sendDocument")[-1].params["caption"] == texts.CANNOT_SAVE
+    await me.say("mijn agenda's", texts.NO_AGENDAS)
+
+    async with tg_coach.services.sessions() as session:
+        user = await session.scalar(select(User).where(User.channel_user_id == str(chat)))
+        assert user is not None and user.role == "manager"
+        state = await session.get(DialogueState, user.id)
+        reflections = await session.scalar(
+            select(func.count()).select_from(Reflection).where(Reflection.user_id == user.id)
+        )
+    assert state is not None and state.data["team_agenda"]["minutes"] == 60
+    assert reflections == 0  # nothing of the meeting was stored as a reflection
