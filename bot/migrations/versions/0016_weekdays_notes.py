@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_weekdays_notes"
-down_revision = "0001"
+down_revision = "0013_delivery_backoff"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_org_insights"
-down_revision = "0001"
+down_revision = "0016_weekdays_notes"
 branch_labels = None
 depends_on = None
 
