@@ -22,7 +22,9 @@ async def test_words_change_one_row_and_sends_follow_across_pause_and_dst(
     anna = user()
     clock.now = datetime(2026, 3, 25, 6, 0, tzinfo=UTC)  # Wednesday; DST starts Sun 29 March
     await onboard(coach, anna)
-    reply = texts(await coach.handle(anna, "kan de vraag voortaan op ma, wo en vr om kwart over 8?"))
+    reply = texts(
+        await coach.handle(anna, "kan de vraag voortaan op ma, wo en vr om kwart over 8?")
+    )
     assert "ma, wo, vr om 08:15 (Nederlandse tijd)" in reply
     row = await _schedule(coach)
     assert days_of(row) == {0, 2, 4} and row.local_time == "08:15"
