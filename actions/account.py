@@ -146,7 +146,12 @@ class ActionExportData(Action):
         markdown = export_markdown(data, svc.knowledge, svc.settings.timezone)
         say(
             dispatcher,
-            texts.EXPORT_READY,
+            # issue 16: how many reflections and notes, and that the file is personal
+            texts.EXPORT_READY
+            + "\n"
+            + texts.EXPORT_COUNTS_16.format(
+                reflections=len(data["reflections"]), notes=len(data.get("notes", []))
+            ),
             document=Document(f"mijn-gegevens-{stamp}.md", markdown.encode(), "text/markdown"),
         )
         say(

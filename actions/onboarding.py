@@ -13,7 +13,7 @@ from bot.core.export import onboarding_summary
 from bot.core.replies import Button, Document, bold
 from bot.core.schedule import ensure_on
 from bot.storage import repo
-from bot.storage.models import Onboarding, PromptSchedule, User
+from bot.storage.models import Onboarding, User
 
 DomainDict = dict[str, Any]
 DAYS = 10

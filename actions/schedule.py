@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, say, services, user_id
-from bot.core.replies import Button
 from bot.core import schedule
+from bot.core.replies import Button
 from bot.core.schedule_text import parse_schedule
 from bot.storage.models import PromptSchedule, User
 
@@ -55,10 +55,15 @@ def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
 
 
 NO_DAYS_LEFT = "Dan blijft er geen dag over. Kies minstens één dag, bijvoorbeeld: ma, di en do."
-HOW_TO_CHANGE = "Wijzigen of stoppen? Typ bijvoorbeeld ‘om 9 uur’, ‘niet op woensdag’, ‘pauze tot maandag’ of ‘zet uit’."
+HOW_TO_CHANGE = (
+    "Wijzigen of stoppen? Typ bijvoorbeeld ‘om 9 uur’, ‘niet op woensdag’, "
+    "‘pauze tot maandag’ of ‘zet uit’."
+)
 
 
-async def daily_settings(session: Any, user: User, text: str, now: Any) -> tuple[str, list[list[Button]], str]:
+async def daily_settings(
+    session: Any, user: User, text: str, now: Any
+) -> tuple[str, list[list[Button]], str]:
     """Read the user's words about their daily question and change the one schedule row
     through the owner (bot.core.schedule). Returns (reply, buttons, next state)."""
     tz = ZoneInfo(user.timezone)

@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.schedule import EVERY_DAY, WORKDAYS, days_of_mask, days_text
 from bot.knowledge import GUIDE_TITLE, Knowledge
+
+# issue 16: every label in the export is Dutch, no internal values
+ROLE_NL = {
+    "professional": "uitvoerend professional",
+    "manager": "leidinggevende of beleidsmaker",
+}
+STATUS_NL = {"active": "bezig", "paused": "op pauze", "done": "klaar"}
 
 
 def _when(iso: str, tz: ZoneInfo) -> str:
@@ -18,7 +26,7 @@ def export_markdown(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) ->
     lines = [
         "# Mijn gegevens bij de coach",
         "",
-        f"- Rol: {user['role'] or 'nog niet gekozen'}",
+        f"- Rol: {ROLE_NL.get(user['role'] or '', user['role'] or 'nog niet gekozen')}",
         f"- Tijdzone: {user['timezone']}",
         f"- Sinds: {_when(user['created_at'], tz)}",
     ]
@@ -26,14 +34,20 @@ def export_markdown(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) ->
         lines.append(f"- Organisatie: {user['organisation']}")
     daily = data.get("daily_prompt")
     if daily:
+        mask = daily.get("weekdays")
+        days = (
+            days_of_mask(mask)
+            if mask is not None
+            else (WORKDAYS if daily["weekdays_only"] else EVERY_DAY)
+        )
         lines.append(
-            f"- Dagelijkse vraag: {daily['time']}"
-            f"{' (werkdagen)' if daily['weekdays_only'] else ''}"
+            f"- Dagelijkse vraag: {days_text(days)} om {daily['time']}"
             f"{'' if daily['active'] else ' – uit'}"
         )
     onboarding = data.get("onboarding")
     if onboarding:
-        lines.append(f"- Onboarding: dag {onboarding['day']} van 10 ({onboarding['status']})")
+        status = STATUS_NL.get(onboarding["status"], onboarding["status"])
+        lines.append(f"- Onboarding: dag {onboarding['day']} van 10 ({status})")
     lines += ["", f"## Reflecties ({len(data['reflections'])})", ""]
     for r in data["reflections"]:
         lesson = knowledge.items_by_id.get(r["lesson_id"] or "")
@@ -42,6 +56,10 @@ def export_markdown(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) ->
         if lesson:
             lines.append(f"**Les:** {lesson.title}")
         lines += ["", r["text"], ""]
+    notes = data.get("notes", [])
+    lines += [f"## Notities ({len(notes)})", ""]
+    for n in notes:
+        lines += [f"### {_when(n['created_at'], tz)}", "", n["text"], ""]
     lines += ["---", f"Vragen en lessen komen uit de handreiking ‘{GUIDE_TITLE}’ (2021)."]
     return "\n".join(lines) + "\n"
 

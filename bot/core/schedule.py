@@ -1,4 +1,5 @@
-"""The schedule owner (issue 16). When a user's next daily prompt is due: local wall-clock time, in their zone, across DST."""
+"""The schedule owner (issue 16): when a user's next daily prompt is due (local wall-clock
+time, in their zone, across DST), and every change of the schedule row."""
 
 from __future__ import annotations
 

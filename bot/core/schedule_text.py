@@ -73,9 +73,7 @@ P_DAYPART = (
     "De tijd {raw} past niet bij {part}. Schrijf bijvoorbeeld: om 8:30 's ochtends of om 17:00."
 )
 P_TWO_DAYPARTS = "Bedoel je 's ochtends of 's middags? Schrijf bijvoorbeeld: om 16:30."
-P_WEEKEND_ONLY = (
-    "Op welke dagen? Schrijf bijvoorbeeld: ma, di en do, of: elke dag behalve zondag."
-)
+P_WEEKEND_ONLY = "Op welke dagen? Schrijf bijvoorbeeld: ma, di en do, of: elke dag behalve zondag."
 P_WHICH_TIME = "Hoe laat is dat voor jou? Noem een tijd, bijvoorbeeld: om 13:15."
 P_HOLIDAY = (
     "Vakanties verschillen per regio. Tot welke datum wil je pauzeren? "
@@ -220,18 +218,16 @@ def _day_index(word: str) -> int:
 def _named_days(t: str) -> list[tuple[int, int, int]]:
     """(weekday, start, end) of each named day; abbreviations only when they cannot be
     ordinary words ("zo", "do"): two or more day words, or after op/behalve/niet/alleen."""
-    full = [(_day_index(m.group(0)), m.start(), m.end()) for m in re.finditer(rf"\b{_DAY_FULL}\b", t)]
+    full = [
+        (_day_index(m.group(0)), m.start(), m.end()) for m in re.finditer(rf"\b{_DAY_FULL}\b", t)
+    ]
     abbr = [
         (_day_index(m.group(0)), m.start(), m.end())
         for m in re.finditer(rf"\b{_DAY_ABBR}(?=\s|,|$|-)", t)
         if not any(s <= m.start() < e for _, s, e in full)
     ]
     if abbr and len(full) + len(abbr) < 2:
-        abbr = [
-            a
-            for a in abbr
-            if re.search(r"\b(?:op|behalve|niet|alleen|en|ook)\s*$", t[: a[1]])
-        ]
+        abbr = [a for a in abbr if re.search(r"\b(?:op|behalve|niet|alleen|en|ook)\s*$", t[: a[1]])]
     return sorted(full + abbr, key=lambda d: d[1])
 
 
@@ -247,7 +243,12 @@ def _day_range(t: str) -> frozenset[int] | None:
 
 
 _EXCEPT = r"\b(?:behalve|zonder|niet\s+(?:op|de|meer\s+op)|geen|maar\s+niet|uitgezonderd)\b"
-_OFF_DAY = rf"\b(?P<d>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b|\bop\s+(?P<e>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b|\bik\s+werk\s+(?:niet\s+op|nooit\s+op)\s+(?P<f>{_DAY_FULL})\b|\bben\s+ik\s+(?:op\s+)?(?P<g>{_DAY_FULL})\s+vrij\b"
+_OFF_DAY = (
+    rf"\b(?P<d>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b"
+    rf"|\bop\s+(?P<e>{_DAY_FULL})\s+(?:werk|ben)\s+ik\s+(?:niet|vrij)\b"
+    rf"|\bik\s+werk\s+(?:niet\s+op|nooit\s+op)\s+(?P<f>{_DAY_FULL})\b"
+    rf"|\bben\s+ik\s+(?:op\s+)?(?P<g>{_DAY_FULL})\s+vrij\b"
+)
 
 
 def _weekdays(t: str) -> tuple[frozenset[int] | None, frozenset[int] | None] | str:
@@ -264,7 +265,7 @@ def _weekdays(t: str) -> tuple[frozenset[int] | None, frozenset[int] | None] | s
     if ex and named and any(start > ex.start() for _, start, _ in named):
         taken = frozenset(d for d, start, _ in named if start > ex.start())
         if any(_has(p, t) for p in _WORKDAYS if "weekend" not in p and "za" not in p):
-            base: frozenset[int] | None = WORKDAYS
+            base: frozenset[int] = WORKDAYS
         elif any(_has(p, t) for p in _EVERY_DAY):
             base = EVERY_DAY
         elif taken == frozenset({5, 6}):
@@ -620,8 +621,8 @@ _PAUSE = [
     r"\bvakantie\b",
     r"\been\s+(?:tijdje|paar\s+dagen|week|weekje)\s+(?:niet|geen)\b",
     r"\bstil\s*(?:zetten|leggen|gezet)?\b",  # issue 16: "zet hem stil tot ..."
-    rf"^(?:\d{1,3}|{_NUMW})\s+(?:dagen|dag|weken|week)$",  # the answer to "tot wanneer?"
-    rf"\b(?:\d{1,3}|{_NUMW})\s+(?:dagen|weken|week)\s+(?:niet|geen|overslaan)\b",
+    rf"^(?:\d{1, 3}|{_NUMW})\s+(?:dagen|dag|weken|week)$",  # the answer to "tot wanneer?"
+    rf"\b(?:\d{1, 3}|{_NUMW})\s+(?:dagen|weken|week)\s+(?:niet|geen|overslaan)\b",
 ]
 _STOP = [
     r"\bstop(?:pen|t)?\b",
@@ -682,7 +683,10 @@ def parse_schedule(text: str, today: date) -> ScheduleRequest:
     if isinstance(read_days, str):
         return ScheduleRequest("unclear", problem=read_days)
     days, without = read_days
-    if _has(r"\b(?:na|voor|bij|rond|tijdens)\s+(?:de\s+|het\s+|mijn\s+)?(?:lunch|lunchpauze|middageten|ontbijt|koffie|werk|avondeten)\b", t) and not _scan_times(t):
+    if _has(
+        r"\b(?:na|voor|bij|rond|tijdens)\s+(?:de\s+|het\s+|mijn\s+)?(?:lunch|lunchpauze|middageten|ontbijt|koffie|werk|avondeten)\b",
+        t,
+    ) and not _scan_times(t):
         return ScheduleRequest("unclear", problem=P_WHICH_TIME)
     at = _time(t)
     if isinstance(at, str):
@@ -690,7 +694,11 @@ def parse_schedule(text: str, today: date) -> ScheduleRequest:
     if at is None and _daypart(t) is not None:
         return ScheduleRequest("unclear", problem=P_NO_TIME)
     if at is not None or days is not None or without is not None:
-        only = None if days is None else (True if days == WORKDAYS else False if days == EVERY_DAY else None)
+        only = (
+            None
+            if days is None
+            else (True if days == WORKDAYS else False if days == EVERY_DAY else None)
+        )
         return ScheduleRequest("set", time=at, weekdays_only=only, days=days, without=without)
 
     if any(_has(p, t) for p in _RESUME):

@@ -149,3 +149,10 @@ FOLLOWUPS_MANAGER = (
     ("kern", "Wat is voor jou de kern hiervan voor je team of beleid?"),
     ("alternatief", "Welke eerste stap wil je zetten, en met wie bespreek je die?"),
 )
+
+
+# ---------------------------------------------------------------- issue 16: export
+EXPORT_COUNTS_16 = (
+    "Erin staan {reflections} reflecties en {notes} notities. Het bestand bevat je "
+    "persoonlijke aantekeningen: bewaar het veilig en deel het niet zomaar."
+)

@@ -24,6 +24,7 @@ from bot.storage.models import (
     USER_TABLES,
     DialogueState,
     LessonView,
+    Note,
     Onboarding,
     ProcessedUpdate,
     PromptSchedule,
@@ -288,6 +289,7 @@ async def export_user(
         else {
             "time": schedule.local_time,
             "weekdays_only": schedule.weekdays_only,
+            "weekdays": schedule.weekdays,  # issue 16: bit 0 = Monday
             "active": schedule.active,
             "paused_until": schedule.paused_until.isoformat() if schedule.paused_until else None,
             "weekly_review": schedule.weekly_review,
@@ -305,6 +307,18 @@ async def export_user(
         ],
         "lessons_viewed": [
             {"lesson_id": v.lesson_id, "viewed_at": v.viewed_at.isoformat()} for v in views
+        ],
+        # issue 16: the notebook's second kind
+        "notes": [
+            {
+                "id": n.id,
+                "created_at": n.created_at.isoformat(),
+                "lesson_id": n.lesson_id,
+                "text": cipher.decrypt(n.text),
+            }
+            for n in await session.scalars(
+                select(Note).where(Note.user_id == user_id).order_by(Note.created_at, Note.id)
+            )
         ],
     }
     return _user_export(user, reflections, cipher, extra)

@@ -165,7 +165,9 @@ async def test_export_sends_markdown_and_json(
     assert (data.filename or "").endswith(".json")
     assert ANSWER in markdown.decode()
     assert ANSWER in json.dumps(json.loads(data.decode()), ensure_ascii=False)
-    assert calls[0].params["caption"] == texts.EXPORT_READY
+    caption = calls[0].params["caption"]
+    assert caption.startswith(texts.EXPORT_READY)
+    assert "reflecties en 0 notities" in caption and "veilig" in caption  # issue 16
     assert calls[0].params["parse_mode"] == "HTML"
 
 

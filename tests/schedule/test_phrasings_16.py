@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.core.schedule_text import read_request, parse_schedule
+from bot.core.schedule_text import parse_schedule, read_request
 
 TODAY = date(2026, 2, 25)  # a Wednesday
 W = frozenset(range(5))
@@ -19,7 +19,9 @@ def D(*days: int) -> frozenset[int]:
 
 
 # (text, action, time, days, without, until); None = not checked / not said
-SCHEDULE: list[tuple[str, str, time | None, frozenset[int] | None, frozenset[int] | None, date | None]] = [
+SCHEDULE: list[
+    tuple[str, str, time | None, frozenset[int] | None, frozenset[int] | None, date | None]
+] = [
     # set / change the time
     ("kan het voortaan om kwart over acht?", "set", time(8, 15), None, None, None),
     ("kan het voortaan om kwart over 8?", "set", time(8, 15), None, None, None),
@@ -59,7 +61,14 @@ SCHEDULE: list[tuple[str, str, time | None, frozenset[int] | None, frozenset[int
     ("ik werk niet op maandag", "set", None, None, D(0), None),
     ("dagelijkse vraag ma t/m do", "set", None, D(0, 1, 2, 3), None, None),
     ("vraag di-vr om 9 uur", "set", time(9, 0), D(1, 2, 3, 4), None, None),
-    ("dagelijkse vraag maandag tot en met donderdag om half 9", "set", time(8, 30), D(0, 1, 2, 3), None, None),
+    (
+        "dagelijkse vraag maandag tot en met donderdag om half 9",
+        "set",
+        time(8, 30),
+        D(0, 1, 2, 3),
+        None,
+        None,
+    ),
     ("vraag ma, wo en vr om 8:15", "set", time(8, 15), D(0, 2, 4), None, None),
     ("vraag elke dag", "set", None, ALL, None, None),
     ("dagelijks ook in het weekend", "set", None, ALL, None, None),
