@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from rasa_sdk.executor import ActionExecutor
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import actions.runtime
 from bot.clock import Clock, utcnow
@@ -43,6 +44,24 @@ def make_guard(settings: Settings, clock: Clock) -> ClientDataGuard:
     return guard
 
 
+def _keep_agendas_as_notes(services: Services) -> None:
+    """A team meeting's agenda (issue 17) is kept as a note in the notebook (issue 16)."""
+    from bot.storage import repo
+    from bot.team import notes
+    from bot.team.texts import AGENDA_TITLE
+
+    async def store(session: AsyncSession, user_id: int, title: str, markdown: str) -> None:
+        await repo.add_note(
+            session, services.cipher, user_id, f"{title}\n\n{markdown}", services.clock()
+        )
+
+    async def listing(session: AsyncSession, user_id: int) -> list[str]:
+        texts = await repo.note_texts(session, services.cipher, user_id)
+        return [t.split("\n", 1)[0] for t in texts if t.startswith(AGENDA_TITLE.split("(")[0])]
+
+    notes.use_note_store(store, listing)
+
+
 @asynccontextmanager
 async def services_for(
     settings: Settings,
@@ -65,6 +84,7 @@ async def services_for(
             guard=make_guard(settings, clock),
         )
         actions.runtime.bind(services)
+        _keep_agendas_as_notes(services)
         yield services
     finally:
         await engine.dispose()

@@ -353,3 +353,24 @@ def _user_export(
         ],
         **extra,
     }
+
+
+# -- notes (the notebook's second kind; issue 16) --------------------------------------------
+async def add_note(
+    session: AsyncSession, cipher: TextCipher, user_id: int, text: str, now: datetime
+) -> Note:
+    """Keep a note (an agenda, a plan), encrypted like reflections."""
+    note = Note(user_id=user_id, text=cipher.encrypt(text), created_at=now)
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def note_texts(session: AsyncSession, cipher: TextCipher, user_id: int) -> list[str]:
+    """The user's notes, newest first, as plain text."""
+    rows = await session.scalars(
+        select(Note.text)
+        .where(Note.user_id == user_id)
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    )
+    return [cipher.decrypt(t) for t in rows]

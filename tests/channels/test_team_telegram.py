@@ -1,5 +1,5 @@
 """A team leader through the real Telegram adapter: from the first question to the agenda
-that cannot be kept yet (no notebook on this branch), and what the database holds."""
+kept as a note in the notebook, and what the database holds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from bot.core.coach import Coach
 from bot.core.texts import ASK_NEW, ASK_ROLE, NEW_NO, NO, ROLE_MANAGER
-from bot.storage.models import DialogueState, Reflection, User
+from bot.storage.models import DialogueState, Note, Reflection, User
 from bot.team import texts
 from tests.channels.conftest import Talk
 from tests.fakes import FakeBotApi
@@ -49,13 +49,9 @@ async def test_team_leader_prepares_a_meeting(
     assert "Hoeveel statushouders hebben onze begeleiders gemiddeld" in agenda_md
     assert docs[0].params["caption"] == texts.AGENDA_FILE
 
-    since = me.now()
-    fake.push_message(chat, "bewaar deze agenda")
-    await fake.wait_for(
-        "sendDocument", ok=True, predicate=lambda c: c.chat_id == chat and c.time >= since
-    )
-    assert fake.calls_to("sendDocument")[-1].params["caption"] == texts.CANNOT_SAVE
-    await me.say("mijn agenda's", texts.NO_AGENDAS)
+    await me.say("bewaar deze agenda", texts.SAVED)
+    [listed] = await me.say("mijn agenda's", "Agenda teamoverleg (60 minuten)")
+    assert listed.params["text"].count("• ") == 1
 
     async with tg_coach.services.sessions() as session:
         user = await session.scalar(select(User).where(User.channel_user_id == str(chat)))
@@ -64,5 +60,11 @@ async def test_team_leader_prepares_a_meeting(
         reflections = await session.scalar(
             select(func.count()).select_from(Reflection).where(Reflection.user_id == user.id)
         )
+        notes = list(await session.scalars(select(Note).where(Note.user_id == user.id)))
     assert state is not None and state.data["team_agenda"]["minutes"] == 60
+    [note] = notes
+    kept = tg_coach.services.cipher.decrypt(note.text)
+    assert kept.startswith("Agenda teamoverleg (60 minuten)")
+    assert "Hoeveel statushouders hebben onze begeleiders gemiddeld" in kept
+    assert note.text != kept  # encrypted at rest (the key file is made when no key is set)
     assert reflections == 0  # nothing of the meeting was stored as a reflection
