@@ -40,7 +40,35 @@ def _nlu(settings: Settings, knowledge: Any):
         raise click.ClickException(f"training data: {exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """issue 13: a failure an operator can cause (database, key, folder) is one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # the last resort: no traceback, the cause in one line
+            raise click.ClickException(_one_line(exc)) from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    root: BaseException = exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        root = exc.orig
+    text = (str(root).strip().splitlines() or [""])[0][:300]
+    if isinstance(exc, SQLAlchemyError) or "database" in type(root).__module__:
+        return f"database: {text} (check COACH_DATABASE_URL)"
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return f"cannot reach a service: {text} (check COACH_DATABASE_URL / COACH_REDIS_URL)"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {text}"
+    return f"{type(root).__name__}: {text}"
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log at debug level.")
 def main(verbose: bool) -> None:
     """Coach for professionals who guide statushouders into work."""
@@ -369,6 +397,26 @@ def keys_rotate() -> None:
     settings = _settings()
     count = asyncio.run(rotate_keys(settings))
     click.echo(f"re-encrypted {count} reflections")
+
+
+# issue 13: maintenance
+
+
+@main.group()
+def maintenance() -> None:
+    """Jobs for cron (the running bot does them once a day by itself)."""
+
+
+@maintenance.command(name="purge")
+def maintenance_purge() -> None:
+    """Delete reflections past retention, update ids older than a week, expired invites."""
+    from bot.storage.maintenance import purge_everything
+
+    done = asyncio.run(purge_everything(_settings()))
+    click.echo(
+        f"purged {done['reflections']} reflections, {done['update_ids']} update ids, "
+        f"{done['invites']} expired invites"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
