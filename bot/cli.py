@@ -336,6 +336,8 @@ def invite_create(organisation: str, uses: int | None, expires: Any, bot_usernam
         from datetime import datetime
 
         expires_at = datetime.combine(end, time(0), tzinfo=settings.timezone)
+        if expires_at <= utcnow():  # issue 13: a code that never works helps nobody
+            raise click.ClickException(f"--expires {expires.date().isoformat()} is in the past")
 
     async def work(session: Any) -> str:
         made = await invites.create(session, organisation, uses, expires_at, utcnow())
@@ -348,6 +350,7 @@ def invite_create(organisation: str, uses: int | None, expires: Any, bot_usernam
 @invite.command(name="list")
 def invite_list() -> None:
     """List invitations with their organisation, uses left and expiry."""
+    from bot.clock import utcnow
     from bot.storage import invites
 
     async def work(session: Any) -> list[str]:
@@ -355,6 +358,8 @@ def invite_list() -> None:
             f"{i.code}  {i.organisation}  uses_left={'∞' if i.uses_left is None else i.uses_left}"
             f"  expires={i.expires_at.date().isoformat() if i.expires_at else '-'}"
             f"{'  REVOKED' if i.revoked else ''}"
+            f"{'  EXPIRED' if i.expires_at and i.expires_at <= utcnow() else ''}"
+            f"{'  USED UP' if i.uses_left == 0 else ''}"  # issue 13
             for i in await invites.all_invites(session)
         ]
 
