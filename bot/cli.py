@@ -40,7 +40,35 @@ def _nlu(settings: Settings, knowledge: Any):
         raise click.ClickException(f"training data: {exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """issue 13: a failure an operator can cause (database, key, folder) is one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # the last resort: no traceback, the cause in one line
+            raise click.ClickException(_one_line(exc)) from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    root: BaseException = exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        root = exc.orig
+    text = (str(root).strip().splitlines() or [""])[0][:300]
+    if isinstance(exc, SQLAlchemyError) or "database" in type(root).__module__:
+        return f"database: {text} (check COACH_DATABASE_URL)"
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return f"cannot reach a service: {text} (check COACH_DATABASE_URL / COACH_REDIS_URL)"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {text}"
+    return f"{type(root).__name__}: {text}"
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log at debug level.")
 def main(verbose: bool) -> None:
     """Coach for professionals who guide statushouders into work."""
@@ -308,6 +336,8 @@ def invite_create(organisation: str, uses: int | None, expires: Any, bot_usernam
         from datetime import datetime
 
         expires_at = datetime.combine(end, time(0), tzinfo=settings.timezone)
+        if expires_at <= utcnow():  # issue 13: a code that never works helps nobody
+            raise click.ClickException(f"--expires {expires.date().isoformat()} is in the past")
 
     async def work(session: Any) -> str:
         made = await invites.create(session, organisation, uses, expires_at, utcnow())
@@ -320,6 +350,7 @@ def invite_create(organisation: str, uses: int | None, expires: Any, bot_usernam
 @invite.command(name="list")
 def invite_list() -> None:
     """List invitations with their organisation, uses left and expiry."""
+    from bot.clock import utcnow
     from bot.storage import invites
 
     async def work(session: Any) -> list[str]:
@@ -327,6 +358,8 @@ def invite_list() -> None:
             f"{i.code}  {i.organisation}  uses_left={'∞' if i.uses_left is None else i.uses_left}"
             f"  expires={i.expires_at.date().isoformat() if i.expires_at else '-'}"
             f"{'  REVOKED' if i.revoked else ''}"
+            f"{'  EXPIRED' if i.expires_at and i.expires_at <= utcnow() else ''}"
+            f"{'  USED UP' if i.uses_left == 0 else ''}"  # issue 13
             for i in await invites.all_invites(session)
         ]
 
@@ -412,6 +445,26 @@ def keys_show_path() -> None:
         "exists" if path.exists() else "will be created at the first start"
     )
     click.echo(f"{path} ({state})")
+
+
+# issue 13: maintenance
+
+
+@main.group()
+def maintenance() -> None:
+    """Jobs for cron (the running bot does them once a day by itself)."""
+
+
+@maintenance.command(name="purge")
+def maintenance_purge() -> None:
+    """Delete reflections past retention, update ids older than a week, expired invites."""
+    from bot.storage.maintenance import purge_everything
+
+    done = asyncio.run(purge_everything(_settings()))
+    click.echo(
+        f"purged {done['reflections']} reflections, {done['update_ids']} update ids, "
+        f"{done['invites']} expired invites"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

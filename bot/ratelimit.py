@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -61,6 +62,13 @@ class SharedRateLimiter:
     def shared(self) -> bool:
         return self.redis_url is not None
 
+    @property
+    def scope(self) -> str:
+        """issue 13: what the limit covers, for the log: all processes, or only this one."""
+        if self.shared:
+            return f"{self.rate:g}/s shared by every process (Redis)"
+        return f"{self.rate:g}/s PER PROCESS (COACH_REDIS_URL not set: replicas add up)"
+
     async def acquire(self) -> None:
         """Wait for this caller's slot (a reservation: a cancelled waiter's slot goes unused)."""
         delay = await self._reserve()
@@ -98,4 +106,12 @@ def telegram_send_limiter(
 ) -> SharedRateLimiter:
     """The limiter for one bot's sends: the key is per bot token (hashed, never stored)."""
     bot = hashlib.sha256(token.encode()).hexdigest()[:16]
-    return SharedRateLimiter(rate, redis_url, key=f"coach:ratelimit:telegram:{bot}")
+    limiter = SharedRateLimiter(rate, redis_url, key=f"coach:ratelimit:telegram:{bot}")
+    logging.getLogger(__name__).info("prompt send limit: %s", limiter.scope)
+    return limiter
+
+
+def prompt_send_rate(configured: float) -> float:
+    """issue 13: TELEGRAM_SEND_RATE paces the prompts, with the same slack as the default
+    (30/s configured -> 29/s, see TELEGRAM_SEND_RATE above)."""
+    return configured * TELEGRAM_SEND_RATE / 30.0

@@ -240,7 +240,7 @@ class PromptTicker:
         self.last_purge: date | None = None
 
     async def tick(self, _context: object = None) -> None:
-        from bot.storage import repo
+        from bot.storage.maintenance import purge_all
 
         svc = self.coach.services
         try:
@@ -248,9 +248,8 @@ class PromptTicker:
             today = svc.clock().date()
             if self.last_purge != today:
                 async with svc.sessions.begin() as session:
-                    await repo.purge_old_reflections(
-                        session, svc.clock(), svc.settings.coach_retention_days
-                    )
+                    # issue 13: update ids and expired invites too
+                    await purge_all(session, svc.clock(), svc.settings.coach_retention_days)
                 self.last_purge = today
         except Exception:
             log.exception("prompt tick failed")

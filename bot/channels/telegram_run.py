@@ -148,7 +148,7 @@ async def webhook(
 async def run_telegram(
     settings: Settings, webhook_url: str | None, host: str, port: int, path: str, use_webhook: bool
 ) -> None:
-    from bot.ratelimit import telegram_send_limiter
+    from bot.ratelimit import prompt_send_rate, telegram_send_limiter
     from bot.scheduler import PromptDispatcher, PromptTicker, telegram_sender
     from bot.wiring import coach_for
 
@@ -162,7 +162,9 @@ async def run_telegram(
             else polling(settings, coach)
         )
         # the prompts' send limiter closes after the Application, whose stop waits for a tick
-        limiter = telegram_send_limiter(settings.coach_redis_url, token)
+        limiter = telegram_send_limiter(  # issue 13: TELEGRAM_SEND_RATE
+            settings.coach_redis_url, token, prompt_send_rate(settings.telegram_send_rate or 1000.0)
+        )
         async with limiter, runner as app:
             await loading
             # What is loaded now (model, knowledge, libraries) stays for the process's life:
@@ -184,7 +186,7 @@ async def dispatch_once(settings: Settings) -> int:
 
     from bot.channels.telegram import RetryingRateLimiter
     from bot.channels.telegram_http import AiohttpRequest
-    from bot.ratelimit import telegram_send_limiter
+    from bot.ratelimit import prompt_send_rate, telegram_send_limiter
     from bot.scheduler import CONCURRENCY, PromptDispatcher, telegram_sender
     from bot.wiring import coach_for
 
@@ -193,7 +195,9 @@ async def dispatch_once(settings: Settings) -> int:
         # The shared limiter paces every prompt message, retries after a 429 included (one
         # rate across all dispatcher processes when COACH_REDIS_URL is set); PTB's own
         # overall 30/s limit and RetryAfter retries are off here so nothing is paced twice.
-        limiter = telegram_send_limiter(settings.coach_redis_url, token)
+        limiter = telegram_send_limiter(  # issue 13: TELEGRAM_SEND_RATE
+            settings.coach_redis_url, token, prompt_send_rate(settings.telegram_send_rate or 1000.0)
+        )
         bot: ExtBot[None] = ExtBot(
             token,
             base_url=settings.telegram_api_base_url,

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -80,6 +81,13 @@ class Parse:
     ambiguous: bool = False
 
 
+# issue 13: shown on screen when a process must train before it can answer
+TRAINING_FIRST = (
+    "Het taalmodel wordt voor het eerst getraind, dat duurt een tot drie minuten… "
+    "(daarna start het in seconden; `make setup` of `coach train` doet dit vooraf)"
+)
+
+
 class NLU:
     """The trained pipeline plus the decision rules on top of it."""
 
@@ -97,7 +105,10 @@ class NLU:
         meta = _read_meta(model_dir)
         if meta is None or meta.get("fingerprint") != expected:
             log.info("NLU model missing or stale; training into %s", model_dir)
-            train(knowledge, data_dir, model_dir, knowledge_dir)
+            # issue 13: say so on screen, a first start otherwise looks hung
+            print(TRAINING_FIRST, file=sys.stderr, flush=True)
+            meta = train(knowledge, data_dir, model_dir, knowledge_dir)
+            print(f"Klaar: het taalmodel is getraind in {meta['seconds']} s.", file=sys.stderr)
         return cls(spacy.load(model_dir / "pipeline"))
 
     # -- querying -----------------------------------------------------------------------

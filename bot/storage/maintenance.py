@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.crypto import TextCipher, resolve_keys
 from bot.storage.db import make_engine, session_factory
-from bot.storage.models import Reflection
+from bot.storage.models import Invite, ProcessedUpdate, Reflection
 
 
 async def rotate_keys(settings: Settings, batch: int = 500) -> int:
@@ -48,5 +51,37 @@ async def purge(settings: Settings) -> int:
             return await repo.purge_old_reflections(
                 session, utcnow(), settings.coach_retention_days
             )
+    finally:
+        await engine.dispose()
+
+
+# issue 13: one purge for cron (`coach maintenance purge`) and the running bot (PromptTicker)
+UPDATE_IDS_KEPT = timedelta(days=7)  # Telegram re-delivers an update for at most a day
+
+
+async def purge_all(session: AsyncSession, now: datetime, retention_days: int) -> dict[str, int]:
+    """Reflections past retention, processed update ids older than a week, expired invites."""
+    reflections = await repo.purge_old_reflections(session, now, retention_days)
+    updates = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - UPDATE_IDS_KEPT)
+    )
+    invites = await session.execute(
+        delete(Invite).where(Invite.expires_at.is_not(None), Invite.expires_at < now)
+    )
+    return {
+        "reflections": reflections,
+        "update_ids": int(getattr(updates, "rowcount", 0) or 0),
+        "invites": int(getattr(invites, "rowcount", 0) or 0),
+    }
+
+
+async def purge_everything(settings: Settings, now: datetime | None = None) -> dict[str, int]:
+    from bot.storage.db import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        async with session_factory(engine).begin() as session:
+            return await purge_all(session, now or utcnow(), settings.coach_retention_days)
     finally:
         await engine.dispose()
