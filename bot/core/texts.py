@@ -144,3 +144,11 @@ FOLLOWUPS_MANAGER = (
     ("kern", "Wat is voor jou de kern hiervan voor je team of beleid?"),
     ("alternatief", "Welke eerste stap wil je zetten, en met wie bespreek je die?"),
 )
+
+
+# -- issue 12: the dialogue policy ------------------------------------------------------------
+UNKNOWN_COMMAND = "Het commando {command} ken ik niet. Typ /help om te zien wat ik kan."
+NOT_A_REFLECTION = (
+    "Dat bewaar ik niet als reflectie. Wil je later toch antwoorden? Typ dan /reflectie. "
+    "Of stel gerust een vraag."
+)
