@@ -36,8 +36,8 @@ from bot.core.dialogue import (
     read_answer,
     role_from_text,
 )
-from bot.core.requests import read_request
 from bot.core.replies import Button, Document, Incoming, Reply, UserRef
+from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
 from bot.nlu import NLU, Parse
 from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE

@@ -112,9 +112,9 @@ def typed_button(state: str, text: str) -> str | None:
     """The payload a typed message stands for in this state, or None."""
     kind = control_word(text)
     key = _key(text)
-    if kind is None and key.startswith(("ja ", "jep ", "oke ", "ok ", "prima ")):
-        if state == "confirm_redaction" and "bewaar" in key:
-            kind = "yes"
+    yes_and = key.startswith(("ja ", "jep ", "oke ", "ok ", "prima "))
+    if kind is None and yes_and and state == "confirm_redaction" and "bewaar" in key:
+        kind = "yes"
     if kind is None and state == "question_or_reflection":
         if key in ("reflectie", "als reflectie", "het is een reflectie", "bewaar als reflectie"):
             return "as:reflection"
