@@ -226,3 +226,21 @@ def test_danger_wordings_recall_and_false_alarms() -> None:
     alarms = [t for t in safe if suggests_danger(t)]
     # figures in the README: recall and false alarms on this list
     assert missed == [] and alarms == [], (missed, alarms)
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("km", "professional"),
+        ("ik ben km", "professional"),
+        ("ik ben jobcoach", "professional"),
+        ("klantmanager", "professional"),
+        ("teamleider", "manager"),
+        ("beleidsmedewerker", "manager"),
+        ("5 kilometer", None),
+    ],
+)
+def test_typed_roles(text: str, role: str | None) -> None:
+    from bot.core.dialogue import role_from_text
+
+    assert role_from_text(text) == role
