@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import texts
+from bot.core import policy, texts
 from bot.core.dialogue import (
     CANCEL_WORDS,
     COMMANDS,
@@ -38,6 +38,7 @@ from bot.core.dialogue import (
 )
 from bot.core.later import LATER_REPLY, read_later  # issue 16
 from bot.core.replies import Button, Document, Incoming, Reply, UserRef
+from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
 from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
 from bot.nlu import NLU, Parse
@@ -265,7 +266,7 @@ class Coach:
         command, _, rest = text.partition(" ")
         if command.startswith("/"):
             return self._on_command(turn, command.split("@")[0].lower(), rest.strip())
-        if normalised(text) in CANCEL_WORDS:
+        if normalised(text) in CANCEL_WORDS or policy.control_word(text) == "stop":
             return self._cancel(turn)
         if not has_letters(text):
             return self._say(turn, texts.NO_WORDS)
@@ -297,7 +298,9 @@ class Coach:
         return self._say(turn, texts.CANCELLED if was_busy else texts.CANCELLED_NOTHING)
 
     def _on_command(self, turn: Turn, command: str, argument: str) -> list[Step]:
-        name = COMMANDS.get(command, "help")
+        name = COMMANDS.get(command)
+        if name is None:
+            return self._say(turn, texts.UNKNOWN_COMMAND.format(command=command[:40]))
         if name == "cancel":
             return self._cancel(turn)
         if name == "start":
@@ -328,6 +331,8 @@ class Coach:
 
     def _on_button(self, turn: Turn, action: str) -> list[Step]:
         kind, _, value = action.partition(":")
+        if kind not in policy.BUTTON_KINDS:
+            return self._say(turn, texts.NOTHING_PENDING)
         knowledge = self.services.knowledge
         if team_request := team_routing.from_button(kind, value):  # issue 17:
             return [Step(*team_routing.action_for(team_request))]
@@ -387,6 +392,24 @@ class Coach:
         low = normalised(text)
         if state == State.ERASED:
             turn.state = State.IDLE
+        # 1. control words typed do what their button does in this state
+        payload = policy.typed_button(state, text)
+        if payload is not None:
+            return self._on_button(turn, payload)
+        # 3. a request about the bot's own features, wherever the user is
+        request = read_request(text)
+        if request is not None and state != State.AWAIT_SCHEDULE:
+            self._leave_flow(turn)
+            return self._on_intent(turn, request.intent, None)
+        control = policy.control_word(text)
+        if state in REFLECTING and control is not None:
+            # never stored as a reflection: a thanks, a goodbye, an 'ok' is not an answer
+            self._leave_flow(turn)
+            if control == "thanks":
+                return [Step("action_thanks")]
+            if control == "bye":
+                return [Step("action_goodbye")]
+            return self._say(turn, texts.NOT_A_REFLECTION)
         if state == State.AWAIT_ROLE:
             role = role_from_text(text)
             if role:
@@ -456,19 +479,20 @@ class Coach:
             Step("action_ask_question", {"lesson_id": lesson_id, "source": "dialogue"}),
         ]
 
+    def _leave_flow(self, turn: Turn) -> None:
+        """Back to idle; the pending choice or open question is dropped, nothing stored."""
+        turn.state = State.IDLE
+        for key in ("pending_text", "pending_kinds", "return_state"):
+            turn.data.pop(key, None)
+
     def _on_intent(self, turn: Turn, intent: str, parse: Parse | None) -> list[Step]:
-        simple = {
-            "greet": "action_greet",
-            "goodbye": "action_goodbye",
-            "thanks": "action_thanks",
-            "help": "action_help",
-            "my_reflections": "action_list_reflections",
-            "export_my_data": "action_export_data",
-            "delete_my_data": "action_confirm_delete",
-            "privacy_info": "action_privacy",
-            "daily_prompt_settings": "action_daily_settings",
-            "start_onboarding": "action_start_onboarding",
-        }
+        simple = policy.INTENT_ACTIONS
+        if intent == "cancel":
+            return self._cancel(turn)
+        if intent == "change_role":
+            return self._ask_role(turn)
+        if intent == "start":
+            return [Step("action_welcome")]
         if intent == "greet" and turn.role is None:
             return [Step("action_welcome")]
         if intent == "start_reflection":

@@ -125,6 +125,8 @@ def normalised(text: str) -> str:
 
 def role_from_text(text: str) -> str | None:
     low = text.lower()
+    if "km" in low.replace(",", " ").replace(".", " ").split():  # issue 12: "km" = klantmanager
+        return "professional"
     for role, words in ROLE_WORDS.items():
         if any(w in low for w in words):
             return role

@@ -156,3 +156,11 @@ EXPORT_COUNTS_16 = (
     "Erin staan {reflections} reflecties en {notes} notities. Het bestand bevat je "
     "persoonlijke aantekeningen: bewaar het veilig en deel het niet zomaar."
 )
+
+
+# -- issue 12: the dialogue policy ------------------------------------------------------------
+UNKNOWN_COMMAND = "Het commando {command} ken ik niet. Typ /help om te zien wat ik kan."
+NOT_A_REFLECTION = (
+    "Dat bewaar ik niet als reflectie. Wil je later toch antwoorden? Typ dan /reflectie. "
+    "Of stel gerust een vraag."
+)

@@ -1,0 +1,125 @@
+"""The dialogue policy's registry: what every intent, command, button and control word does.
+
+Reading order of one message (issue 12), with the state as context:
+  1. control words, typed or pressed alike (`control_word`, data in data/control_words.yml);
+  2. what the current state expects (a role, yes/no, a time, a confirmation, a reflection);
+  3. requests about the bot's own features, anywhere (`bot.core.requests.READERS`);
+  4. the guide (NLU: lessons, topics);
+  5. what is none of these (out of scope).
+A message that is not a reflection is never stored as one.
+
+`INTENT_ACTIONS` maps every routed intent to the action that serves it; intents handled by the
+coach itself (a state change, not an action) are in `COACH_INTENTS`. `tests/core/test_policy.py`
+checks that every NLU intent, every Telegram menu command and every button payload is routed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.text import fold
+
+CONTROL_KINDS = ("yes", "no", "skip", "later", "stop", "undo", "thanks", "bye")
+_DATA = Path(__file__).with_name("data") / "control_words.yml"
+
+# intent -> rasa-sdk action name
+INTENT_ACTIONS: dict[str, str] = {
+    "greet": "action_greet",
+    "goodbye": "action_goodbye",
+    "thanks": "action_thanks",
+    "help": "action_help",
+    "my_reflections": "action_list_reflections",
+    "export_my_data": "action_export_data",
+    "delete_my_data": "action_confirm_delete",
+    "privacy_info": "action_privacy",
+    "daily_prompt_settings": "action_daily_settings",
+    "start_onboarding": "action_start_onboarding",
+    "start_reflection": "action_ask_question",
+    "start": "action_welcome",
+}
+# intents the coach serves by a state change of its own
+COACH_INTENTS = frozenset({"cancel", "change_role"})
+# NLU intents that name the guide, routed by entity (lesson / topic) or to the fallback
+GUIDE_INTENTS = frozenset({"ask_lesson", "about_guide", "out_of_scope"})
+# button payload kinds ("kind:value") the coach reads; every one has a typed equivalent
+BUTTON_KINDS = frozenset(
+    {
+        "more",
+        "topic",
+        "lesson",
+        "role",
+        "new",
+        "skip",
+        "delete",
+        "as",
+        "redact",
+        "theme",
+        "daily",
+        "onboarding",
+        "rephrase",
+        "intent",
+    }
+)
+# typed equivalents of the confirmation buttons, by state (control word kind -> payload)
+TYPED_BUTTONS: dict[str, dict[str, str]] = {
+    "await_new": {"yes": "new:yes", "no": "new:no"},
+    "confirm_redaction": {"yes": "redact:store", "no": "redact:rewrite"},
+    "confirm_delete": {"no": "delete:no", "stop": "delete:no"},
+    "await_reflection": {"skip": "skip:", "later": "skip:", "no": "skip:"},
+    "await_followup": {"skip": "skip:", "later": "skip:", "no": "skip:"},
+}
+
+
+def routed(intent: str) -> bool:
+    return intent in INTENT_ACTIONS or intent in COACH_INTENTS or intent in GUIDE_INTENTS
+
+
+@cache
+def control_words() -> dict[str, str]:
+    """Folded wording -> control kind, from the validated data file."""
+    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or set(raw) != set(CONTROL_KINDS):
+        raise ValueError(f"{_DATA.name}: expected exactly the kinds {CONTROL_KINDS}")
+    words: dict[str, str] = {}
+    for kind, wordings in raw.items():
+        if not isinstance(wordings, list) or not wordings:
+            raise ValueError(f"{_DATA.name}: {kind} needs a list of wordings")
+        for wording in wordings:
+            key = _key(str(wording))
+            if key in words and words[key] != kind:
+                raise ValueError(f"{_DATA.name}: {wording!r} is both {words[key]} and {kind}")
+            words[key] = str(kind)
+    return words
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).replace(",", " ").strip().rstrip("!.? ").split())
+
+
+def control_word(text: str) -> str | None:
+    """The control kind of a message that is (only) a control word, else None."""
+    key = _key(text)
+    if len(key) > 40:
+        return None
+    return control_words().get(key)
+
+
+# 'ja, bewaar de versie zonder naam', 'ja bewaar zonder naam': yes plus what to keep
+def typed_button(state: str, text: str) -> str | None:
+    """The payload a typed message stands for in this state, or None."""
+    kind = control_word(text)
+    key = _key(text)
+    yes_and = key.startswith(("ja ", "jep ", "oke ", "ok ", "prima "))
+    if kind is None and yes_and and state == "confirm_redaction" and "bewaar" in key:
+        kind = "yes"
+    if kind is None and state == "question_or_reflection":
+        if key in ("reflectie", "als reflectie", "het is een reflectie", "bewaar als reflectie"):
+            return "as:reflection"
+        if key in ("vraag", "als vraag", "het is een vraag", "een vraag"):
+            return "as:question"
+    if kind is None:
+        return None
+    return TYPED_BUTTONS.get(state, {}).get(kind)
