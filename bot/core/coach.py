@@ -400,7 +400,7 @@ class Coach:
         request = read_request(text)
         if request is not None and state != State.AWAIT_SCHEDULE:
             self._leave_flow(turn)
-            return self._on_intent(turn, request.intent, None)
+            return self._on_intent(turn, request.intent, None, text)
         control = policy.control_word(text)
         if state in REFLECTING and control is not None:
             # never stored as a reflection: a thanks, a goodbye, an 'ok' is not an answer
@@ -485,7 +485,9 @@ class Coach:
         for key in ("pending_text", "pending_kinds", "return_state"):
             turn.data.pop(key, None)
 
-    def _on_intent(self, turn: Turn, intent: str, parse: Parse | None) -> list[Step]:
+    def _on_intent(
+        self, turn: Turn, intent: str, parse: Parse | None, text: str = ""
+    ) -> list[Step]:
         simple = policy.INTENT_ACTIONS
         if intent == "cancel":
             return self._cancel(turn)
@@ -505,7 +507,7 @@ class Coach:
         action = simple.get(intent)
         if action is None or action not in self.executor.actions:
             return [Step("action_help")]
-        message = _message(parse.text, parse) if parse else {}
+        message = _message(parse.text, parse) if parse else {"text": text} if text else {}
         return [Step(action, message=message)]
 
     def _ask_question_or_reflection(self, turn: Turn, text: str) -> list[Step]:
