@@ -329,8 +329,12 @@ async def koppel(coach: Coach, update: Update, message: Message) -> bool:  # iss
     svc = coach.services
     async with svc.sessions.begin() as session:
         answer = await web_link.koppel(
-            session, CHANNEL, str(update.effective_user.id), argument,
-            svc.settings.coach_timezone, svc.clock(),
+            session,
+            CHANNEL,
+            str(update.effective_user.id),
+            argument,
+            svc.settings.coach_timezone,
+            svc.clock(),
         )
     await message.reply_text(answer)
     return True

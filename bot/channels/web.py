@@ -10,6 +10,7 @@ of this server. Logs carry no message text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
@@ -83,7 +84,7 @@ class WebChannel:
         b = self.base
         app.router.add_get(b, self.index)
         if b != "/":
-            app.router.add_get(b.rstrip("/"), lambda _r: web.HTTPFound(b))
+            app.router.add_get(b.rstrip("/"), self.to_base)
         app.router.add_get(b + "privacy", self.privacy)
         app.router.add_get(b + "i/{code}", self.invite)
         app.router.add_get(b + "theme.css", self.theme)
@@ -97,12 +98,19 @@ class WebChannel:
             app.router.add_get(prefix + "metrics", self.metrics)
         return app
 
+    async def to_base(self, _: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(self.base)
+
     def static_file(self, name: str, mime: str) -> Any:
         body = (STATIC / name).read_bytes()
 
         async def serve(_: web.Request) -> web.Response:
-            return web.Response(body=body, content_type=mime, charset="utf-8",
-                                headers={"Cache-Control": "public, max-age=3600"})
+            return web.Response(
+                body=body,
+                content_type=mime,
+                charset="utf-8",
+                headers={"Cache-Control": "public, max-age=3600"},
+            )
 
         return serve
 
@@ -115,10 +123,11 @@ class WebChannel:
 
     async def privacy(self, _: web.Request) -> web.Response:
         html = (STATIC / "privacy.html").read_text(encoding="utf-8")
-        html = html.replace("{{title}}", escape(self.settings.coach_web_title)).replace(
-            "{{base}}", escape(self.base)
-        ).replace("{{days}}", str(self.settings.coach_retention_days)).replace(
-            "{{session_days}}", str(self.settings.coach_web_session_days)
+        html = (
+            html.replace("{{title}}", escape(self.settings.coach_web_title))
+            .replace("{{base}}", escape(self.base))
+            .replace("{{days}}", str(self.settings.coach_retention_days))
+            .replace("{{session_days}}", str(self.settings.coach_web_session_days))
         )
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
@@ -158,7 +167,9 @@ class WebChannel:
         async with svc.sessions.begin() as session:
             from bot.storage import repo
 
-            user = await repo.get_or_create_user(session, CHANNEL, ref, self.settings.coach_timezone)
+            user = await repo.get_or_create_user(
+                session, CHANNEL, ref, self.settings.coach_timezone
+            )
             token = await web_sessions.start(session, user.id, svc.clock())
         return token, web_sessions.Who(user.id, CHANNEL, ref)
 
@@ -181,8 +192,13 @@ class WebChannel:
             )
             assert user_id is not None
             token = await web_sessions.start(session, user_id, svc.clock())
-            session.add(WebPending(user_id=user_id, replies={"replies": [render(r) for r in replies]},
-                                   created_at=svc.clock()))
+            session.add(
+                WebPending(
+                    user_id=user_id,
+                    replies={"replies": [render(r) for r in replies]},
+                    created_at=svc.clock(),
+                )
+            )
         response = web.HTTPSeeOther(self.base)
         self._set_cookie(request, response, token)
         MESSAGES.labels(CHANNEL, "invite").inc()
@@ -301,9 +317,7 @@ class WebChannel:
             replies_out.append(notice(texts.ERROR))
         finally:
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
-        response = web.json_response(
-            {"replies": replies_out, "ended": ended, "slowed": waited > 0}
-        )
+        response = web.json_response({"replies": replies_out, "ended": ended, "slowed": waited > 0})
         if ended:  # /vergeet erased the user, and with it every session
             self._clear_cookie(response)
         return response
@@ -312,8 +326,12 @@ class WebChannel:
         svc = self.coach.services
         async with svc.sessions.begin() as session:
             return await web_link.koppel(
-                session, who.channel, who.channel_user_id, argument,
-                self.settings.coach_timezone, svc.clock(),
+                session,
+                who.channel,
+                who.channel_user_id,
+                argument,
+                self.settings.coach_timezone,
+                svc.clock(),
             )
 
     async def _exists(self, user_id: int) -> bool:
@@ -347,10 +365,8 @@ async def run_web(settings: Any, host: str, port: int) -> None:
                     await dispatcher.run_once()
                 except Exception:
                     log.exception("web prompt tick failed")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), TICK_SECONDS)
-                except TimeoutError:
-                    pass
 
         ticking = asyncio.create_task(tick())
         try:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import repo
-from bot.storage.models import LinkCode, LessonView, QuestionAsked, Reflection, User, WebSession
+from bot.storage.models import LessonView, LinkCode, QuestionAsked, Reflection, User, WebSession
 
 VALID = timedelta(minutes=10)
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -69,8 +69,14 @@ async def merge(session: AsyncSession, web_id: int, telegram_id: int) -> None:
     await repo.erase_user(session, web_id)
 
 
-async def koppel(session: AsyncSession, channel: str, channel_user_id: str, argument: str,
-                 timezone: str, now: datetime) -> str:
+async def koppel(
+    session: AsyncSession,
+    channel: str,
+    channel_user_id: str,
+    argument: str,
+    timezone: str,
+    now: datetime,
+) -> str:
     """The answer to `/koppel [CODE]` from one channel's user."""
     user = await repo.get_or_create_user(session, channel, channel_user_id, timezone)
     if argument.strip():

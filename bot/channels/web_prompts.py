@@ -30,14 +30,16 @@ class WebSender:
     async def __call__(self, user: UserRef, replies: list[Reply]) -> None:
         async with self.services.transaction() as session:
             user_id = await session.scalar(
-                select(User.id).where(User.channel == user.channel,
-                                      User.channel_user_id == user.id)
+                select(User.id).where(User.channel == user.channel, User.channel_user_id == user.id)
             )
             if user_id is None:
                 return
             session.add(
-                WebPending(user_id=user_id, replies={"replies": [render(r) for r in replies]},
-                           created_at=self.services.clock())
+                WebPending(
+                    user_id=user_id,
+                    replies={"replies": [render(r) for r in replies]},
+                    created_at=self.services.clock(),
+                )
             )
 
 
@@ -46,15 +48,15 @@ async def take_pending(services: Services, user_id: int) -> list[dict[str, Any]]
     async with services.sessions.begin() as session:
         rows = list(
             await session.scalars(
-                select(WebPending).where(WebPending.user_id == user_id).order_by(WebPending.id)
+                select(WebPending)
+                .where(WebPending.user_id == user_id)
+                .order_by(WebPending.id)
                 .with_for_update()
             )
         )
         if not rows:
             return []
-        await session.execute(
-            delete(WebPending).where(WebPending.id.in_([r.id for r in rows]))
-        )
+        await session.execute(delete(WebPending).where(WebPending.id.in_([r.id for r in rows])))
         return [reply for row in rows for reply in row.replies["replies"]]
 
 

@@ -49,8 +49,9 @@ class Who:
 
 async def start(session: AsyncSession, user_id: int, now: datetime) -> str:
     token = new_token()
-    session.add(WebSession(token_hash=token_hash(token), user_id=user_id, created_at=now,
-                           last_seen_at=now))
+    session.add(
+        WebSession(token_hash=token_hash(token), user_id=user_id, created_at=now, last_seen_at=now)
+    )
     await session.flush()
     return token
 

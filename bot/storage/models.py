@@ -224,4 +224,4 @@ class LinkCode(Base):
     expires_at: Mapped[datetime]
 
 
-USER_TABLES = (*USER_TABLES, WebSession, WebPending, LinkCode)
+USER_TABLES = (*USER_TABLES, WebSession, WebPending, LinkCode)  # type: ignore[assignment]

@@ -37,13 +37,16 @@ async def say(http: TestClient, csrf: str, **body: Any) -> dict[str, Any]:
     return dict(await res.json())
 
 
-async def test_no_forged_or_expired_session_and_no_cross_origin(client: Any, coach: Any, clock: Any) -> None:
+async def test_no_forged_or_expired_session_and_no_cross_origin(
+    client: Any, coach: Any, clock: Any
+) -> None:
     res = await client.post("/api/message", json={"text": "hoi"}, headers={"X-CSRF-Token": "x"})
     assert res.status == 401
     csrf = await start(client)
     assert (await client.post("/api/message", json={"text": "hoi"})).status == 403  # no token
     res = await client.post(
-        "/api/message", json={"text": "hoi"},
+        "/api/message",
+        json={"text": "hoi"},
         headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
     )
     assert res.status == 403
@@ -71,7 +74,12 @@ async def test_lesson_question_answer_and_vergeet(client: Any, coach: Any) -> No
     data = await say(client, csrf, text="werkgever wil geen vrouw met een hoofddoek aannemen")
     html = " ".join(r["html"] for r in data["replies"])
     assert "<b>" in html and "Bron:" in html
-    assert any(b["action"].startswith("more:") for r in data["replies"] for row in r["buttons"] for b in row)
+    assert any(
+        b["action"].startswith("more:")
+        for r in data["replies"]
+        for row in r["buttons"]
+        for b in row
+    )
     await say(client, csrf, text="Ik merkte dat ik snel een oordeel had en te weinig doorvroeg.")
     async with coach.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
@@ -100,13 +108,16 @@ async def test_long_and_binary_input_get_a_friendly_answer(client: Any) -> None:
     long = await say(client, csrf, text="klant heeft schulden " * 500)
     assert long["replies"] and "lang" in long["replies"][0]["html"]
     res = await client.post(
-        "/api/message", data=bytes(range(256)) * 8,
+        "/api/message",
+        data=bytes(range(256)) * 8,
         headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
     )
     assert res.status == 200
     assert "alleen tekst" in (await res.json())["replies"][0]["html"]
     res = await client.post(
-        "/api/message", data=b"x" * 100_000, headers={"X-CSRF-Token": csrf},
+        "/api/message",
+        data=b"x" * 100_000,
+        headers={"X-CSRF-Token": csrf},
     )
     assert res.status == 200 and (await res.json())["replies"]
 
@@ -121,7 +132,8 @@ async def test_waiting_prompts_shown_once_in_order(client: Any, coach: Any) -> N
     await sender(UserRef("web", ref), [Reply("Je vraag van vandaag: twee")])
     first = await (await client.get("/api/session")).json()
     assert [r["html"] for r in first["pending"]] == [
-        "Je vraag van vandaag: een", "Je vraag van vandaag: twee"
+        "Je vraag van vandaag: een",
+        "Je vraag van vandaag: twee",
     ]
     again = await (await client.get("/api/session")).json()
     assert again["pending"] == []
