@@ -322,7 +322,12 @@ def _with_sessions(settings: Settings, work: Any) -> Any:
 @click.option(
     "--bot-username", envvar="TELEGRAM_BOT_USERNAME", default="<bot>", help="For the t.me link."
 )
-def invite_create(organisation: str, uses: int | None, expires: Any, bot_username: str) -> None:
+@click.option(  # issue 18: a link to the web chat instead of t.me
+    "--channel", type=click.Choice(["telegram", "web"]), default="telegram", show_default=True
+)
+def invite_create(
+    organisation: str, uses: int | None, expires: Any, bot_username: str, channel: str
+) -> None:
     """Create an invitation and print its deep link."""
     from datetime import time, timedelta
 
@@ -344,6 +349,11 @@ def invite_create(organisation: str, uses: int | None, expires: Any, bot_usernam
         return made.code
 
     code = _with_sessions(settings, work)
+    if channel == "web":  # issue 18:
+        from bot.storage.invites import web_link
+
+        click.echo(web_link(settings, code))
+        return
     click.echo(f"https://t.me/{bot_username}?start={code}")
 
 
@@ -504,3 +514,17 @@ def org_enable_insights(organisation: str) -> None:
 def org_disable_insights(organisation: str) -> None:
     """Turn team insight off again for this organisation."""
     _set_insights(organisation, False)
+
+
+# -- issue 18: the web chat ------------------------------------------------------------------
+@main.command(name="web")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8080, show_default=True)
+def web_command(host: str, port: int) -> None:
+    """Run the web chat (its own page and API) beside or instead of Telegram."""
+    from bot.channels.web import run_web
+    from bot.logs import setup_logging
+
+    settings = _settings()
+    setup_logging(getattr(logging, settings.coach_log_level.upper(), logging.INFO))
+    asyncio.run(run_web(settings, host, port))

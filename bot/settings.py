@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     # Telegram's limit for a bot's messages overall; higher with paid broadcasts; 0 = no pacing
     telegram_send_rate: float = Field(default=30.0, ge=0)
+    # issue 18: the web chat
+    coach_web_title: str = Field(default="Coach statushouders naar werk", max_length=80)
+    coach_web_color: str = Field(default="#1d4f91", pattern=r"^#[0-9a-fA-F]{6}$")
+    coach_web_session_days: int = Field(default=30, ge=1)
+    coach_web_base_path: str = Field(default="/", pattern=r"^/([A-Za-z0-9_.-]+/)*$")
+    coach_web_public_url: str | None = None  # e.g. https://intranet.gemeente.nl/coach/
 
     @field_validator("coach_timezone")
     @classmethod

@@ -179,6 +179,8 @@ class TelegramChannel:
         if message is None or update.effective_user is None:
             return
         MESSAGES.labels(CHANNEL, "text").inc()
+        if await koppel(self.coach, update, message):  # issue 18: /koppel with the web chat
+            return
         await self._turn(update, context, Incoming(text=message.text or ""))
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -316,3 +318,24 @@ async def send_replies(
                 reply_markup=markup if last else None,
                 disable_web_page_preview=True,
             )
+
+
+async def koppel(coach: Coach, update: Update, message: Message) -> bool:  # issue 18
+    """`/koppel [CODE]`: join this Telegram user's notebook with a web chat user's."""
+    from bot.channels import web_link
+
+    asked, argument = web_link.is_koppel(message.text or "")
+    if not asked or update.effective_user is None:
+        return False
+    svc = coach.services
+    async with svc.sessions.begin() as session:
+        answer = await web_link.koppel(
+            session,
+            CHANNEL,
+            str(update.effective_user.id),
+            argument,
+            svc.settings.coach_timezone,
+            svc.clock(),
+        )
+    await message.reply_text(answer)
+    return True

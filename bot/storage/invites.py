@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,3 +83,8 @@ async def redeem(
     if invite.uses_left is not None:
         invite.uses_left -= 1
     return True
+
+
+def web_link(settings: Any, code: str) -> str:  # issue 18: the web chat's invite link
+    base = settings.coach_web_public_url or f"http://127.0.0.1:8080{settings.coach_web_base_path}"
+    return f"{base.rstrip('/')}/i/{code}"

@@ -218,3 +218,41 @@ class OrgInsight(Base):
 
     organisation: Mapped[str] = mapped_column(String(120), primary_key=True)
     enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- issue 18: the web chat's sessions, waiting prompts and /koppel codes ----------------------
+class WebSession(Base):
+    """A browser's session: only the SHA-256 of its cookie token is kept."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebPending(Base):
+    """Prompts (daily question, onboarding day) that came due while the user was away."""
+
+    __tablename__ = "web_pending"
+    __table_args__ = (Index("ix_web_pending_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    replies: Mapped[dict[str, Any]] = mapped_column()  # {"replies": [...]} as the API sends them
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LinkCode(Base):
+    """A one-time /koppel code that joins a web user and a Telegram user into one notebook."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk())
+    expires_at: Mapped[datetime]
+
+
+USER_TABLES = (*USER_TABLES, WebSession, WebPending, LinkCode)  # type: ignore[assignment]

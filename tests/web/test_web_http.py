@@ -1,0 +1,151 @@
+"""The web chat over HTTP: sessions, CSRF/origin, pacing, odd input, waiting prompts, /vergeet."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.channels.web import WebChannel
+from bot.channels.web_prompts import WebSender
+from bot.channels.web_sessions import COOKIE, Pacer
+from bot.core.replies import Reply, UserRef
+from bot.storage.models import Reflection, User, WebPending, WebSession
+
+
+@pytest.fixture
+async def client(coach: Any) -> Any:
+    channel = WebChannel(coach, Pacer(rate=50.0, burst=10))
+    async with TestClient(TestServer(channel.app())) as http:
+        yield http
+
+
+async def start(http: TestClient) -> str:
+    res = await http.get("/api/session")
+    assert res.status == 200
+    data = await res.json()
+    assert res.cookies[COOKIE]["httponly"] and res.cookies[COOKIE]["samesite"] == "Strict"
+    return str(data["csrf"])
+
+
+async def say(http: TestClient, csrf: str, **body: Any) -> dict[str, Any]:
+    res = await http.post("/api/message", json=body, headers={"X-CSRF-Token": csrf})
+    assert res.status == 200, await res.text()
+    return dict(await res.json())
+
+
+async def test_no_forged_or_expired_session_and_no_cross_origin(
+    client: Any, coach: Any, clock: Any
+) -> None:
+    res = await client.post("/api/message", json={"text": "hoi"}, headers={"X-CSRF-Token": "x"})
+    assert res.status == 401
+    csrf = await start(client)
+    assert (await client.post("/api/message", json={"text": "hoi"})).status == 403  # no token
+    res = await client.post(
+        "/api/message",
+        json={"text": "hoi"},
+        headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
+    )
+    assert res.status == 403
+    jar = client.session.cookie_jar
+    real = next(c.value for c in jar if c.key == COOKIE)
+    jar.clear()
+    forged = {"X-CSRF-Token": csrf, "Cookie": f"{COOKIE}=forged-token"}
+    assert (await client.post("/api/message", json={"text": "hoi"}, headers=forged)).status == 401
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WebSession)) == 1
+        stored = await session.scalar(select(WebSession.token_hash))
+    assert len(stored) == 64  # a hash, not the token
+    # expired: 31 days without use (COACH_WEB_SESSION_DAYS=30)
+    valid = {"X-CSRF-Token": csrf, "Cookie": f"{COOKIE}={real}"}
+    assert (await client.post("/api/message", json={"text": "hoi"}, headers=valid)).status == 200
+    clock.advance(days=31)
+    assert (await client.post("/api/message", json={"text": "hoi"}, headers=valid)).status == 401
+
+
+async def test_lesson_question_answer_and_vergeet(client: Any, coach: Any) -> None:
+    csrf = await start(client)
+    await say(client, csrf, text="/start")
+    await say(client, csrf, action="role:professional")
+    await say(client, csrf, action="new:no")
+    data = await say(client, csrf, text="werkgever wil geen vrouw met een hoofddoek aannemen")
+    html = " ".join(r["html"] for r in data["replies"])
+    assert "<b>" in html and "Bron:" in html
+    assert any(
+        b["action"].startswith("more:")
+        for r in data["replies"]
+        for row in r["buttons"]
+        for b in row
+    )
+    await say(client, csrf, text="Ik merkte dat ik snel een oordeel had en te weinig doorvroeg.")
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
+    export = await say(client, csrf, text="/export")
+    assert any("document" in r for r in export["replies"])
+    await say(client, csrf, text="/vergeet")
+    gone = await say(client, csrf, action="delete:yes")
+    assert gone["ended"] is True
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0
+        assert await session.scalar(select(func.count()).select_from(WebSession)) == 0
+    res = await client.post("/api/message", json={"text": "hoi"}, headers={"X-CSRF-Token": csrf})
+    assert res.status == 401
+
+
+async def test_flood_is_slowed_nothing_lost(client: Any) -> None:
+    csrf = await start(client)
+    await say(client, csrf, text="/start")
+    results = await asyncio.gather(*(say(client, csrf, text=f"/help {i}") for i in range(100)))
+    assert len(results) == 100 and all(r["replies"] for r in results)
+    assert sum(r["slowed"] for r in results) >= 50  # beyond the burst of 10, paced at 50/s
+
+
+async def test_long_and_binary_input_get_a_friendly_answer(client: Any) -> None:
+    csrf = await start(client)
+    long = await say(client, csrf, text="klant heeft schulden " * 500)
+    assert long["replies"] and "lang" in long["replies"][0]["html"]
+    res = await client.post(
+        "/api/message",
+        data=bytes(range(256)) * 8,
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+    )
+    assert res.status == 200
+    assert "alleen tekst" in (await res.json())["replies"][0]["html"]
+    res = await client.post(
+        "/api/message",
+        data=b"x" * 100_000,
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert res.status == 200 and (await res.json())["replies"]
+
+
+async def test_waiting_prompts_shown_once_in_order(client: Any, coach: Any) -> None:
+    csrf = await start(client)
+    await say(client, csrf, text="/start")
+    async with coach.services.sessions() as session:
+        ref = await session.scalar(select(User.channel_user_id))
+    sender = WebSender(coach.services)
+    await sender(UserRef("web", ref), [Reply("Je vraag van vandaag: een")])
+    await sender(UserRef("web", ref), [Reply("Je vraag van vandaag: twee")])
+    first = await (await client.get("/api/session")).json()
+    assert [r["html"] for r in first["pending"]] == [
+        "Je vraag van vandaag: een",
+        "Je vraag van vandaag: twee",
+    ]
+    again = await (await client.get("/api/session")).json()
+    assert again["pending"] == []
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WebPending)) == 0
+
+
+async def test_page_headers(client: Any) -> None:
+    res = await client.get("/")
+    assert res.status == 200
+    assert "script-src 'self'" in res.headers["Content-Security-Policy"]
+    body = await res.text()
+    assert "http" not in body.replace("http-equiv", "")  # nothing from elsewhere
+    assert (await client.get("/healthz")).status == 200
+    assert (await client.get("/metrics")).status == 200
