@@ -62,7 +62,10 @@ class PromptDispatcher:
         # transaction); 10 in flight stay well inside the pool (10 + 20 overflow on
         # PostgreSQL) and still outpace the 30/s send limit.
         self.coach = coach
-        self.senders = senders  # channel name -> sender; other channels are skipped
+        # channel name -> sender. Only users of these channels are claimed: a `coach web`
+        # process and a `coach telegram` process each deliver their own channel's prompts,
+        # and a channel with no sender anywhere (the terminal shell) is never claimed at all.
+        self.senders = senders
         self.send_timeout = send_timeout
         self._stopping = asyncio.Event()
         self.worker = worker or worker_name()
@@ -77,6 +80,9 @@ class PromptDispatcher:
             PromptSchedule.active.is_(True),
             PromptSchedule.next_due_at <= now,
             or_(PromptSchedule.claimed_at.is_(None), PromptSchedule.claimed_at < now - LEASE),
+            PromptSchedule.user_id.in_(
+                select(User.id).where(User.channel.in_(sorted(self.senders)))
+            ),
         )
         candidates = (
             select(PromptSchedule.user_id)
@@ -148,8 +154,7 @@ class PromptDispatcher:
             blocked = user.blocked_at is not None
         sender = self.senders.get(ref.channel)
         sent = False
-        if sender is None:
-            # a channel that cannot receive a pushed prompt: skipped, not failed
+        if sender is None:  # the user moved channel (/koppel) since the claim
             log.debug("no sender for channel %s; prompt skipped", ref.channel)
         elif due is not None and not blocked and not missed_a_day(due, now, tz):
 

@@ -344,8 +344,8 @@ async def run_web(settings: Any, host: str, port: int) -> None:
     import gc
 
     from bot.channels.telegram_run import _stop_event
-    from bot.channels.web_prompts import WebPromptDispatcher, WebSender
-    from bot.scheduler import TICK_SECONDS
+    from bot.channels.web_prompts import WebSender
+    from bot.scheduler import TICK_SECONDS, PromptDispatcher
     from bot.wiring import coach_for
 
     async with coach_for(settings, lazy_nlu=True) as coach:
@@ -355,7 +355,7 @@ async def run_web(settings: Any, host: str, port: int) -> None:
         runner = web.AppRunner(channel.app(), access_log=None)  # the access log has URLs only,
         await runner.setup()  # but invite codes are in URLs: no access log
         await web.TCPSite(runner, host, port).start()
-        dispatcher = WebPromptDispatcher(coach, WebSender(coach.services))
+        dispatcher = PromptDispatcher(coach, {CHANNEL: WebSender(coach.services)})
         stop = _stop_event()
         log.info("web channel running on %s:%s%s", host, port, settings.coach_web_base_path)
 

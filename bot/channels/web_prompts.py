@@ -2,21 +2,20 @@
 
 `WebSender` matches `bot.scheduler.Sender`: instead of sending, it stores the prompt's replies
 (rendered for the page) in `web_pending`; `take_pending` hands them out in order, once.
-`WebPromptDispatcher` is the dispatcher of `coach web`: it claims web users' schedules only,
-until the per-channel sender registry (issue 13) lets one dispatcher serve every channel.
+`coach web` registers it as the "web" sender of its `bot.scheduler.PromptDispatcher`, which
+then claims web users' schedules only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import delete, select
 
 from bot.channels.web_render import render
 from bot.core.replies import Reply, UserRef
-from bot.scheduler import LEASE, PromptDispatcher
 from bot.services import Services
-from bot.storage.models import PromptSchedule, User, WebPending
+from bot.storage.models import User, WebPending
 
 CHANNEL = "web"
 
@@ -58,34 +57,3 @@ async def take_pending(services: Services, user_id: int) -> list[dict[str, Any]]
             return []
         await session.execute(delete(WebPending).where(WebPending.id.in_([r.id for r in rows])))
         return [reply for row in rows for reply in row.replies["replies"]]
-
-
-class WebPromptDispatcher(PromptDispatcher):
-    """The dispatcher, claiming only the schedules of web users."""
-
-    async def claim(self) -> list[int]:
-        svc = self.coach.services
-        now = svc.clock()
-        due = and_(
-            PromptSchedule.active.is_(True),
-            PromptSchedule.next_due_at <= now,
-            or_(PromptSchedule.claimed_at.is_(None), PromptSchedule.claimed_at < now - LEASE),
-            PromptSchedule.user_id.in_(select(User.id).where(User.channel == CHANNEL)),
-        )
-        candidates = (
-            select(PromptSchedule.user_id)
-            .where(due)
-            .order_by(PromptSchedule.next_due_at)
-            .limit(self.batch)
-        )
-        async with svc.sessions.begin() as session:
-            if svc.engine.dialect.name == "postgresql":
-                candidates = candidates.with_for_update(skip_locked=True)
-            result = await session.execute(
-                update(PromptSchedule)
-                .where(PromptSchedule.user_id.in_(candidates.scalar_subquery()), due)
-                .values(claimed_by=self.worker, claimed_at=now)
-                .returning(PromptSchedule.user_id)
-                .execution_options(synchronize_session=False)
-            )
-            return [row[0] for row in result]

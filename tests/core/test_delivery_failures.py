@@ -144,17 +144,20 @@ async def test_a_send_that_hangs_times_out(coach: Coach, clock: FrozenClock) -> 
     assert row.failed_attempts == 1 and "TimeoutError" in (row.last_error or "")
 
 
-async def test_a_channel_without_a_sender_is_skipped_not_failed(
+async def test_a_channel_without_a_sender_is_not_claimed(
     coach: Coach, clock: FrozenClock
 ) -> None:
+    """A shell user's daily question is left to a process that can deliver it: not claimed,
+    not failed, not pushed on (a `coach web` process beside this one may deliver its own)."""
     await _setup(coach, clock, channel="shell")
     bot = FailingBot()
-    before = (await _row(coach))[1]
+    before_row, before = await _row(coach)
+    due = before_row.next_due_at
     assert await _dispatcher(coach, bot).run_once() == 0
     row, asked = await _row(coach)
     assert bot.attempts == 0 and asked == before
-    assert row.failed_attempts == 0 and row.active is True
-    assert row.next_due_at is not None and row.next_due_at > clock.now  # tomorrow
+    assert row.failed_attempts == 0 and row.active is True and row.claimed_by is None
+    assert row.next_due_at == due
 
 
 async def test_a_non_numeric_id_on_telegram_fails_once(coach: Coach, clock: FrozenClock) -> None:
