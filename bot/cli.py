@@ -174,7 +174,7 @@ def shell(user_id: str) -> None:
     default=None,
     help="Public base URL to register with Telegram (webhook mode).",
 )
-@click.option("--host", default="0.0.0.0", show_default=True, help="Webhook server address.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Webhook server address.")  # issue 15: local by default
 @click.option("--port", default=8080, show_default=True, type=int, help="Webhook server port.")
 @click.option("--path", default="/telegram", show_default=True, help="Webhook path.")
 def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, path: str) -> None:
