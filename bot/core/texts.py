@@ -144,3 +144,9 @@ FOLLOWUPS_MANAGER = (
     ("kern", "Wat is voor jou de kern hiervan voor je team of beleid?"),
     ("alternatief", "Welke eerste stap wil je zetten, en met wie bespreek je die?"),
 )
+
+# issue 15: error texts that say only what is true
+ERROR_REPLY_LOST = (
+    "Je bericht is bewaard, maar mijn antwoord kwam niet aan. Stuur /help of typ verder."
+)
+ERROR_NOT_PROCESSED = "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
