@@ -339,3 +339,12 @@ def _user_export(
         ],
         **extra,
     }
+
+
+# issue 15: for `coach maintenance purge` (#13): re-deliveries come within hours, not weeks
+async def purge_processed_updates(session: AsyncSession, before: datetime) -> int:
+    """Delete the records of updates processed before `before`; returns how many."""
+    result = await session.execute(
+        delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.processed_at < before)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
