@@ -42,6 +42,7 @@ from bot.storage import repo
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TYPING_AFTER = 0.4  # seconds before a "typing…" indicator is worth sending
+PATIENCE_AFTER = 3.0  # issue 15: seconds before "even geduld" is sent for a slow turn
 
 COMMANDS_NL = (
     ("start", "Beginnen en je rol kiezen"),
@@ -268,6 +269,10 @@ class TelegramChannel:
         typing = asyncio.get_running_loop().call_later(
             TYPING_AFTER, self._start_typing, context.bot, chat.id
         )
+        # issue 15: a turn that waits long (a slow or frozen database) tells the user so
+        patience = asyncio.get_running_loop().call_later(
+            PATIENCE_AFTER, self._start_patience, context.bot, chat.id
+        )
         started = time.perf_counter()
         try:
             # the update id goes with the turn: Telegram may deliver an update again
@@ -276,6 +281,7 @@ class TelegramChannel:
             )
         finally:
             typing.cancel()
+            patience.cancel()
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
         try:
             await self.send(context, chat.id, user.id, replies)
@@ -286,6 +292,15 @@ class TelegramChannel:
         task = asyncio.ensure_future(self._typing(bot, chat_id))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _start_patience(self, bot: Any, chat_id: int) -> None:
+        task = asyncio.ensure_future(self._say_patience(bot, chat_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _say_patience(self, bot: Any, chat_id: int) -> None:
+        with contextlib.suppress(Exception):
+            await bot.send_message(chat_id, texts.PATIENCE)
 
     async def _typing(self, bot: Any, chat_id: int) -> None:
         with contextlib.suppress(Exception):
