@@ -100,8 +100,8 @@ def webhook_app(
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
-            if not isinstance(data, dict):
-                raise ValueError("an update is a JSON object")
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("an update is a JSON object with an integer update_id")
             update = Update.de_json(data, app.bot)
         except Exception:  # any body: a 4xx, never a 500 that Telegram would retry
             return web.Response(status=400, text="bad update")

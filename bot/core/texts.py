@@ -149,5 +149,7 @@ FOLLOWUPS_MANAGER = (
 ERROR_REPLY_LOST = (
     "Je bericht is bewaard, maar mijn antwoord kwam niet aan. Stuur /help of typ verder."
 )
-ERROR_NOT_PROCESSED = "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
+ERROR_NOT_PROCESSED = (
+    "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
+)
 PATIENCE = "Even geduld, het duurt wat langer dan normaal."

@@ -83,7 +83,7 @@ def test_third_party_debug_records_lose_their_content() -> None:
     root.setLevel(logging.DEBUG)
     try:
         logging.getLogger("telegram.ext.Application").debug("Processing update %s", CLIENT_TEXT)
-        logging.getLogger("sqlalchemy.engine").info(f"params {CLIENT_TEXT}")
+        logging.getLogger("sqlalchemy.orm.fault").warning(f"params {CLIENT_TEXT}")
         logging.getLogger("aiohttp.access").debug("Fatima Haddad said hi")
         try:
             raise ValueError(CLIENT_TEXT)
