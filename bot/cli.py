@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError  # issue 15
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -202,7 +203,8 @@ def shell(user_id: str) -> None:
     default=None,
     help="Public base URL to register with Telegram (webhook mode).",
 )
-@click.option("--host", default="0.0.0.0", show_default=True, help="Webhook server address.")
+# issue 15: the webhook server listens locally by default (a reverse proxy fronts it)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Webhook server address.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Webhook server port.")
 @click.option("--path", default="/telegram", show_default=True, help="Webhook path.")
 def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, path: str) -> None:
@@ -217,7 +219,12 @@ def telegram(use_webhook: bool, webhook_url: str | None, host: str, port: int, p
         settings.require_telegram_token()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    asyncio.run(run_telegram(settings, webhook_url, host, port, path, use_webhook))
+    try:
+        asyncio.run(run_telegram(settings, webhook_url, host, port, path, use_webhook))
+    except (ConnectionError, TimeoutError, SQLAlchemyError) as exc:  # issue 15: one line
+        raise click.ClickException(
+            f"database unreachable ({type(exc).__name__}); check COACH_DATABASE_URL"
+        ) from None
 
 
 @main.command(name="actions")

@@ -12,7 +12,14 @@ from typing import Any
 
 from telegram import BotCommand, InputFile, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -35,6 +42,7 @@ from bot.storage import repo
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TYPING_AFTER = 0.4  # seconds before a "typing…" indicator is worth sending
+PATIENCE_AFTER = 3.0  # issue 15: seconds before "even geduld" is sent for a slow turn
 
 COMMANDS_NL = (
     ("start", "Beginnen en je rol kiezen"),
@@ -92,6 +100,7 @@ class RetryingRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         paced = self.shared is not None and endpoint in PACED_ENDPOINTS
+        timeouts = 0
         for attempt in range(self.network_retries + 1):
             try:
                 if paced:
@@ -114,11 +123,23 @@ class RetryingRateLimiter(AIORateLimiter):
                 await asyncio.sleep(exc._retry_after.total_seconds() + 0.1)
             except (BadRequest, Forbidden):
                 raise
-            except (NetworkError, TimedOut):
+            except TimedOut:
+                # issue 15: the request may have been delivered and only its answer was late;
+                # a blind retry sends the message again, so a timeout is retried once at most
+                timeouts += 1
+                log.warning("Bot API call timed out", extra={"action": endpoint})
+                if timeouts > 1 or attempt == self.network_retries:
+                    raise
+                await asyncio.sleep(self.backoff * 2**attempt)
+            except NetworkError:
                 if attempt == self.network_retries:
                     raise
                 await asyncio.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")
+
+
+class ReplyNotDelivered(Exception):
+    """The turn committed, but a reply could not be sent after the retries (issue 15)."""
 
 
 class TelegramChannel:
@@ -233,7 +254,10 @@ class TelegramChannel:
         )
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(Exception):
-                await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+                # issue 15: say only what is true: stored (reply lost) or not processed
+                lost_reply = isinstance(context.error, ReplyNotDelivered)
+                text = texts.ERROR_REPLY_LOST if lost_reply else texts.ERROR_NOT_PROCESSED
+                await context.bot.send_message(update.effective_chat.id, text)
 
     # -- the turn -------------------------------------------------------------------------
     async def _turn(
@@ -248,6 +272,10 @@ class TelegramChannel:
         typing = asyncio.get_running_loop().call_later(
             TYPING_AFTER, self._start_typing, context.bot, chat.id
         )
+        # issue 15: a turn that waits long (a slow or frozen database) tells the user so
+        patience = asyncio.get_running_loop().call_later(
+            PATIENCE_AFTER, self._start_patience, context.bot, chat.id
+        )
         started = time.perf_counter()
         try:
             # the update id goes with the turn: Telegram may deliver an update again
@@ -256,13 +284,26 @@ class TelegramChannel:
             )
         finally:
             typing.cancel()
+            patience.cancel()
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
-        await self.send(context, chat.id, user.id, replies)
+        try:
+            await self.send(context, chat.id, user.id, replies)
+        except TelegramError as exc:  # issue 15: the turn has committed; only the reply is lost
+            raise ReplyNotDelivered from exc
 
     def _start_typing(self, bot: Any, chat_id: int) -> None:
         task = asyncio.ensure_future(self._typing(bot, chat_id))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _start_patience(self, bot: Any, chat_id: int) -> None:
+        task = asyncio.ensure_future(self._say_patience(bot, chat_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _say_patience(self, bot: Any, chat_id: int) -> None:
+        with contextlib.suppress(Exception):
+            await bot.send_message(chat_id, texts.PATIENCE)
 
     async def _typing(self, bot: Any, chat_id: int) -> None:
         with contextlib.suppress(Exception):

@@ -1,4 +1,7 @@
-"""Turning core replies into safe Telegram HTML, split under Telegram's 4,096-character limit."""
+"""Turning core replies into safe Telegram HTML, split under Telegram's 4,096-unit limit.
+
+Telegram measures the limit in UTF-16 code units, so an emoji counts twice.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,11 @@ def to_html(text: str) -> str:
     return escape(text, quote=False).replace(BOLD_START, "<b>").replace(BOLD_END, "</b>")
 
 
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Split raw text (with bold markers) into chunks whose HTML fits in one message.
 
@@ -29,7 +37,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """
     chunks: list[str] = []
     rest = text
-    while len(to_html(rest)) > limit:
+    while utf16_len(to_html(rest)) > limit:
         cut = _cut_point(rest, limit)
         head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
         if head.count(BOLD_START) > head.count(BOLD_END):
@@ -45,7 +53,7 @@ def _cut_point(text: str, limit: int) -> int:
     low, high = 1, len(text)
     while low < high:
         mid = (low + high + 1) // 2
-        if len(to_html(text[:mid])) + 4 <= limit:
+        if utf16_len(to_html(text[:mid])) + 4 <= limit:
             low = mid
         else:
             high = mid - 1
@@ -75,7 +83,8 @@ class CallbackSigner:
 
     def verify(self, user_id: int, data: str) -> str | None:
         action, sep, sig = data.rpartition("|")
-        if not sep or not hmac.compare_digest(sig, self._sig(user_id, action)):
+        # bytes: compare_digest raises TypeError on non-ASCII str (callback data is any bytes)
+        if not sep or not hmac.compare_digest(sig.encode(), self._sig(user_id, action).encode()):
             return None
         return action
 

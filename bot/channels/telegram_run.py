@@ -7,7 +7,6 @@ import contextlib
 import gc
 import hashlib
 import hmac
-import json
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -95,13 +94,18 @@ def webhook_app(
 
     async def telegram_update(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given, secret):
+        # bytes: compare_digest raises TypeError on a non-ASCII str
+        if not hmac.compare_digest(given.encode(), secret.encode()):
             MESSAGES.labels("telegram", "refused_webhook").inc()
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("an update is a JSON object with an integer update_id")
             update = Update.de_json(data, app.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+        except Exception:  # any body: a 4xx, never a 500 that Telegram would retry
+            return web.Response(status=400, text="bad update")
+        if update is None:
             return web.Response(status=400, text="bad update")
         await app.update_queue.put(update)
         return web.Response(text="ok")

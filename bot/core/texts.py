@@ -164,3 +164,13 @@ NOT_A_REFLECTION = (
     "Dat bewaar ik niet als reflectie. Wil je later toch antwoorden? Typ dan /reflectie. "
     "Of stel gerust een vraag."
 )
+
+
+# issue 15: error texts that say only what is true
+ERROR_REPLY_LOST = (
+    "Je bericht is bewaard, maar mijn antwoord kwam niet aan. Stuur /help of typ verder."
+)
+ERROR_NOT_PROCESSED = (
+    "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
+)
+PATIENCE = "Even geduld, het duurt wat langer dan normaal."

@@ -115,6 +115,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", PG_CONNECT_TIMEOUT_S)
+    kwargs.setdefault("connect_args", pg_connect_args())
     return create_async_engine(url, **kwargs)
 
 
@@ -125,6 +127,25 @@ async def checkpoint(engine: AsyncEngine) -> None:
         return
     async with engine.connect() as conn:
         await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# issue 15: bounded waits on PostgreSQL. A frozen or unreachable server fails a turn within
+# seconds (the user is told, the update stays unacknowledged) instead of hanging for a minute.
+PG_STATEMENT_TIMEOUT_MS = 5000
+PG_LOCK_TIMEOUT_MS = 3000
+PG_CONNECT_TIMEOUT_S = 5.0
+
+
+def pg_connect_args() -> dict[str, Any]:
+    """asyncpg connect arguments: a connect timeout, and statement and lock timeouts."""
+    return {
+        "timeout": PG_CONNECT_TIMEOUT_S,
+        "command_timeout": PG_STATEMENT_TIMEOUT_MS / 1000 + 1,  # client side, if the server hangs
+        "server_settings": {
+            "statement_timeout": str(PG_STATEMENT_TIMEOUT_MS),
+            "lock_timeout": str(PG_LOCK_TIMEOUT_MS),
+        },
+    }
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

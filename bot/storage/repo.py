@@ -374,3 +374,12 @@ async def note_texts(session: AsyncSession, cipher: TextCipher, user_id: int) ->
         .order_by(Note.created_at.desc(), Note.id.desc())
     )
     return [cipher.decrypt(t) for t in rows]
+
+
+# issue 15: for `coach maintenance purge` (#13): re-deliveries come within hours, not weeks
+async def purge_processed_updates(session: AsyncSession, before: datetime) -> int:
+    """Delete the records of updates processed before `before`; returns how many."""
+    result = await session.execute(
+        delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.processed_at < before)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

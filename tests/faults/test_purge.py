@@ -1,0 +1,30 @@
+"""issue 15: processed update ids are purged after a week (for `coach maintenance purge`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from bot.core.coach import Coach
+from bot.storage import repo
+from bot.storage.models import ProcessedUpdate
+
+
+async def test_purge_processed_updates_removes_only_old_ids(coach: Coach) -> None:
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    async with coach.services.sessions.begin() as session:
+        await session.execute(
+            insert(ProcessedUpdate),
+            [
+                {"update_id": 1, "processed_at": now - timedelta(days=8)},
+                {"update_id": 2, "processed_at": now - timedelta(days=1)},
+            ],
+        )
+    async with coach.services.sessions.begin() as session:
+        removed = await repo.purge_processed_updates(session, now - timedelta(days=7))
+    assert removed == 1
+    async with coach.services.sessions.begin() as session:
+        left = await session.scalars(select(ProcessedUpdate.update_id))
+        assert list(left) == [2]
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
