@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.crypto import TextCipher, resolve_keys
 from bot.storage.db import make_engine, session_factory
-from bot.storage.models import Invite, ProcessedUpdate, Reflection
+from bot.storage.models import Invite, Reflection
 
 
 async def rotate_keys(settings: Settings, batch: int = 500) -> int:
@@ -62,15 +62,13 @@ UPDATE_IDS_KEPT = timedelta(days=7)  # Telegram re-delivers an update for at mos
 async def purge_all(session: AsyncSession, now: datetime, retention_days: int) -> dict[str, int]:
     """Reflections past retention, processed update ids older than a week, expired invites."""
     reflections = await repo.purge_old_reflections(session, now, retention_days)
-    updates = await session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - UPDATE_IDS_KEPT)
-    )
+    updates = await repo.purge_processed_updates(session, now - UPDATE_IDS_KEPT)
     invites = await session.execute(
         delete(Invite).where(Invite.expires_at.is_not(None), Invite.expires_at < now)
     )
     return {
         "reflections": reflections,
-        "update_ids": int(getattr(updates, "rowcount", 0) or 0),
+        "update_ids": updates,
         "invites": int(getattr(invites, "rowcount", 0) or 0),
     }
 
