@@ -1,7 +1,5 @@
 """First contact, role, help, privacy, and the user's data rights (export, erase)."""
 
-from bot.privacy.statement import privacy_text_for  # issue 14
-from bot.storage.db import checkpoint  # issue 14
 from __future__ import annotations
 
 import json
@@ -12,6 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, say, services, user_id
+from bot.privacy.statement import privacy_text_for  # issue 14
+from bot.storage.db import checkpoint  # issue 14
 from bot.core import texts
 from bot.core.export import export_markdown
 from bot.core.replies import Button, Document
