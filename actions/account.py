@@ -10,12 +10,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import go, idle, say, services, user_id
-from bot.privacy.statement import privacy_text_for  # issue 14
-from bot.storage.db import checkpoint  # issue 14
 from bot.core import texts
 from bot.core.export import export_markdown
 from bot.core.replies import Button, Document
+from bot.privacy.statement import privacy_text_for  # issue 14
 from bot.storage import repo
+from bot.storage.db import checkpoint  # issue 14
 from bot.storage.models import User
 
 DomainDict = dict[str, Any]

@@ -390,7 +390,9 @@ def scan(source: str, as_json: bool, use_deduce: bool) -> None:
         if as_json:
             row = {
                 "text": line,
-                "findings": [{"kind": f.kind, "start": f.start, "end": f.end} for f in result.findings],
+                "findings": [
+                    {"kind": f.kind, "start": f.start, "end": f.end} for f in result.findings
+                ],
                 "kinds": result.kind_codes(),
                 "reason": result.reason,
                 "cleaned": cleaned,
@@ -408,8 +410,10 @@ def keys_show_path() -> None:
 
     settings = _settings()
     path = key_file(settings.coach_data_dir)
-    state = "set: COACH_ENCRYPTION_KEY is used instead" if settings.coach_encryption_key else (
-        "exists" if path.exists() else "will be created at the first start"
+    state = (
+        "set: COACH_ENCRYPTION_KEY is used instead"
+        if settings.coach_encryption_key
+        else ("exists" if path.exists() else "will be created at the first start")
     )
     click.echo(f"{path} ({state})")
 

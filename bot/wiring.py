@@ -60,7 +60,11 @@ async def services_for(
             knowledge=knowledge or load_knowledge(settings.coach_knowledge_dir),
             engine=engine,
             sessions=session_factory(engine),
-            cipher=TextCipher(resolve_keys(settings.coach_encryption_key, settings.coach_data_dir)),  # issue 14
+            cipher=TextCipher(
+                resolve_keys(
+                    settings.coach_encryption_key, settings.coach_data_dir, settings.coach_env
+                )
+            ),  # issue 14
             clock=clock,
             guard=make_guard(settings, clock),
         )

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from bot.privacy.lists import WordLists, word_lists
-from bot.privacy.numbers import WORD_RE, Span
 from bot.privacy.normalise import fold
+from bot.privacy.numbers import WORD_RE, Span
 
 THRESHOLD = 3
 

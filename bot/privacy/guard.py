@@ -29,15 +29,35 @@ from bot.privacy.redaction import KINDS, LABEL, PLACEHOLDER, Finding, Findings, 
 
 log = logging.getLogger(__name__)
 
-__all__ = ["KINDS", "LABEL", "PLACEHOLDER", "ClientDataGuard", "Finding", "Findings", "Scan", "preload", "scan"]
+__all__ = [
+    "KINDS",
+    "LABEL",
+    "PLACEHOLDER",
+    "ClientDataGuard",
+    "Finding",
+    "Findings",
+    "Scan",
+    "preload",
+    "scan",
+]
 
 # When spans of different kinds overlap, the earlier kind wins.
 _PRIORITY = {
     k: i
     for i, k in enumerate(
         (
-            "IBAN", "EMAIL", "BSN", "VNUMMER", "TELEFOON", "GEBOORTEDATUM",
-            "POSTCODE_HUISNUMMER", "NAAM", "WERKGEVER", "STRAAT", "WOONPLAATS", "LEEFTIJD",
+            "IBAN",
+            "EMAIL",
+            "BSN",
+            "VNUMMER",
+            "TELEFOON",
+            "GEBOORTEDATUM",
+            "POSTCODE_HUISNUMMER",
+            "NAAM",
+            "WERKGEVER",
+            "STRAAT",
+            "WOONPLAATS",
+            "LEEFTIJD",
         )
     )
 }
@@ -114,7 +134,9 @@ class ClientDataGuard:
                 name_spans += names.find_names_by_deduce(t, lists)
         # places and employers win over a name reading of the same word ("bij de Jumbo")
         place_spans = (
-            places.find_employers(t, lists) + places.find_towns(t, lists) + places.find_streets(t, lists)
+            places.find_employers(t, lists)
+            + places.find_towns(t, lists)
+            + places.find_streets(t, lists)
         )
         name_spans = _without_overlap(name_spans, place_spans)
         core = _propagate(t, _resolve(spans + name_spans))
@@ -127,7 +149,9 @@ class ClientDataGuard:
         return core, combo
 
 
-def _without_overlap(spans: list[tuple[str, int, int]], others: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _without_overlap(
+    spans: list[tuple[str, int, int]], others: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
     """The spans that overlap none of ``others``."""
     if not others:
         return spans

@@ -123,11 +123,19 @@ class WordLists:
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     """Load and validate all lists once per process (about a second)."""
-    own = {n: read_list(DATA / n) for n in (
-        "first_names_origin.txt", "surnames_origin.txt", "first_names_extra.txt",
-        "organisations.txt", "not_names.txt", "employers.txt", "nationalities.txt",
-        "rare_jobs.txt",
-    )}
+    own = {
+        n: read_list(DATA / n)
+        for n in (
+            "first_names_origin.txt",
+            "surnames_origin.txt",
+            "first_names_extra.txt",
+            "organisations.txt",
+            "not_names.txt",
+            "employers.txt",
+            "nationalities.txt",
+            "rare_jobs.txt",
+        )
+    }
     employers = tuple(sorted(own["employers.txt"], key=len, reverse=True))
     nationalities = _folded(own["nationalities.txt"])
     places = _folded(

@@ -91,17 +91,28 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
         return toks[i - 1].folded if i > 0 and not _break_between(t, toks[i - 1], toks[i]) else ""
 
     def nxt(i: int) -> str:
-        return toks[i + 1].folded if i + 1 < n and not _break_between(t, toks[i], toks[i + 1]) else ""
+        return (
+            toks[i + 1].folded if i + 1 < n and not _break_between(t, toks[i], toks[i + 1]) else ""
+        )
 
     def title_before(i: int) -> bool:
         j = i - 1
         while j >= 0 and toks[j].folded in _PARTICLES and j > i - 4:
             j -= 1
-        return j >= 0 and toks[j].folded in TITLES and not _break_between(t, toks[j], toks[i], titles=True)
+        return (
+            j >= 0
+            and toks[j].folded in TITLES
+            and not _break_between(t, toks[j], toks[i], titles=True)
+        )
 
     def strong_listed(i: int) -> bool:
         tok = toks[i]
-        return tok.word[0].isupper() and lists.is_name(tok.folded) and not _is_dutch(lists, tok.folded) and tok.folded not in lists.never_names
+        return (
+            tok.word[0].isupper()
+            and lists.is_name(tok.folded)
+            and not _is_dutch(lists, tok.folded)
+            and tok.folded not in lists.never_names
+        )
 
     for i, tok in enumerate(toks):
         w, f = tok.word, tok.folded
@@ -116,26 +127,34 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
         listed = lists.is_name(f)
         dutch = _is_dutch(lists, f)
         start = _at_sentence_start(t, tok.start)
-        cue = title_before(i) or tok.start in initial_before or (
-            i > 0 and toks[i - 1].end in initial_before
+        cue = (
+            title_before(i)
+            or tok.start in initial_before
+            or (i > 0 and toks[i - 1].end in initial_before)
         )
         if upper:
-            if cue:
-                is_name[i] = True
-            elif listed and not dutch:
+            if cue or (listed and not dutch):
                 is_name[i] = True
             elif listed and dutch:
-                beside = (i > 0 and strong_listed(i - 1) and not prev(i) == "") or (
+                beside = (i > 0 and strong_listed(i - 1) and prev(i) != "") or (
                     i + 1 < n and strong_listed(i + 1) and nxt(i) != ""
                 )
                 after = nxt(i) in _VERBS_AFTER
-                if beside or (start and after) or (
-                    not start and p not in _DETERMINERS and (after or p in _WEAK_CUES)
+                if (
+                    beside
+                    or (start and after)
+                    or (not start and p not in _DETERMINERS and (after or p in _WEAK_CUES))
                 ):
                     is_name[i] = True
-            elif not dutch and not start and len(w) >= 3 and f not in lists.places:
-                if p not in _DETERMINERS and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER):
-                    is_name[i] = True
+            elif (
+                not dutch
+                and not start
+                and len(w) >= 3
+                and f not in lists.places
+                and p not in _DETERMINERS
+                and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER)
+            ):
+                is_name[i] = True
         elif listed and not dutch and len(w) >= 3 and (cue or p in ("met", "sprak", "zag")):
             is_name[i] = True
     # extend: a name word followed by particles and capitalised words, or a lower-case name
@@ -156,11 +175,15 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
                 break
             tk = toks[k]
             lower_pair = tk.word.islower() and toks[i].word.islower() and lists.is_name(tk.folded)
-            if is_name[k] or lower_pair or (
-                tk.word[0].isupper()
-                and tk.folded not in lists.never_names
-                and not (_is_dutch(lists, tk.folded) and not lists.is_name(tk.folded))
-                and not (tk.folded in lists.places and not lists.is_name(tk.folded))
+            if (
+                is_name[k]
+                or lower_pair
+                or (
+                    tk.word[0].isupper()
+                    and tk.folded not in lists.never_names
+                    and not (_is_dutch(lists, tk.folded) and not lists.is_name(tk.folded))
+                    and not (tk.folded in lists.places and not lists.is_name(tk.folded))
+                )
             ):
                 e = tk.end
                 j = k + 1
@@ -274,7 +297,11 @@ def find_names_by_deduce(t: str, lists: WordLists | None = None) -> list[Span]:
                 s = words[0].start()
         if not words or all(fold(w.group()) in lists.never_names for w in words):
             continue
-        if len(words) == 1 and _is_dutch(lists, fold(words[0].group())) and _at_sentence_start(t, words[0].start()):
+        if (
+            len(words) == 1
+            and _is_dutch(lists, fold(words[0].group()))
+            and _at_sentence_start(t, words[0].start())
+        ):
             continue
         out.append(("NAAM", s, e))
     return out

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 import re
 import sys
+import unicodedata
 from functools import lru_cache
 
 __all__ = ["Normalised", "fold"]

@@ -124,7 +124,6 @@ _SENTENCE_BREAK_RE = re.compile(r"[!?\n]|\.[ ]+(?=[A-Z])")
 _BIRTH_WINDOW = 60
 
 
-
 def find_email(t: str) -> list[tuple[str, int, int]]:
     if "@" not in t:
         return []
@@ -231,9 +230,7 @@ _VNR_BARE_RE = re.compile(r"(?<![\w.,/+-])[1-9]\d{9}(?![\w]|[.,/-]\d)")
 
 def find_vnummer(t: str) -> list[Span]:
     out: list[Span] = []
-    keyword_sentences = [
-        _sentence_bounds(t, m.start()) for m in _VNR_KEYWORD_RE.finditer(t)
-    ]
+    keyword_sentences = [_sentence_bounds(t, m.start()) for m in _VNR_KEYWORD_RE.finditer(t)]
     for m in _VNR_RE.finditer(t):
         if any(s <= m.start() < e for s, e in keyword_sentences):
             out.append(("VNUMMER", m.start(), m.end()))

@@ -41,8 +41,14 @@ def guard_sentence(figures: dict[str, Any]) -> str:
     )
 
 
-def privacy_text(*, encrypted: bool, key_source: str, retention_days: int, access: str,
-                 figures: dict[str, Any] | None = None) -> str:
+def privacy_text(
+    *,
+    encrypted: bool,
+    key_source: str,
+    retention_days: int,
+    access: str,
+    figures: dict[str, Any] | None = None,
+) -> str:
     """The /privacy message for the configuration this bot runs in."""
     if encrypted:
         stored = f"• je reflecties, versleuteld ({key_source}), met de vraag waarbij ze horen;\n"
@@ -70,7 +76,9 @@ def privacy_text_for(services: Any) -> str:
     settings = services.settings
     return privacy_text(
         encrypted=services.cipher.enabled,
-        key_source="sleutel uit de instellingen" if settings.coach_encryption_key else "sleutelbestand op de server",
+        key_source="sleutel uit de instellingen"
+        if settings.coach_encryption_key
+        else "sleutelbestand op de server",
         retention_days=settings.coach_retention_days,
         access=settings.coach_access,
     )

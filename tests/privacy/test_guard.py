@@ -322,7 +322,9 @@ def test_positions_map_back_through_zero_width_and_bidi_characters(guard):
         ("TELEFOON", "06\u200d-1234\u2066\u20695678"),
         ("BSN", "628194821"),
     ]
-    assert scan.redacted(text) == "Mijn klant [klant] belde vanaf [TELEFOON], bsn \u202a[BSN]\u202c."
+    assert (
+        scan.redacted(text) == "Mijn klant [klant] belde vanaf [TELEFOON], bsn \u202a[BSN]\u202c."
+    )
 
 
 def test_nfkc_fullwidth_digits_and_combining_accents(guard):

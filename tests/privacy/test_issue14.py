@@ -32,12 +32,22 @@ def test_numbers_of_other_countries_and_v_nummers(text: str, kind: str) -> None:
 def test_a_combination_without_a_name_is_client_data_with_a_reason() -> None:
     found = scan("Een Afghaanse vrouw uit Deventer met zes kinderen werkt bij de HEMA.")
     assert found.kinds == ("COMBINATIE",)
-    assert found.reason == "woonplaats, nationaliteit, gezin en werkgever samen maken iemand herkenbaar"
-    assert found.cleaned == "Een Afghaanse vrouw uit [woonplaats] met zes kinderen werkt bij de [werkgever]."
+    assert (
+        found.reason
+        == "woonplaats, nationaliteit, gezin en werkgever samen maken iemand herkenbaar"
+    )
+    assert (
+        found.cleaned
+        == "Een Afghaanse vrouw uit [woonplaats] met zes kinderen werkt bij de [werkgever]."
+    )
 
 
 def test_one_fact_alone_is_not_client_data() -> None:
-    for text in ("De Lidl in Zwolle zoekt mensen.", "Ze heeft 4 kinderen.", "Veel Syrische klanten."):
+    for text in (
+        "De Lidl in Zwolle zoekt mensen.",
+        "Ze heeft 4 kinderen.",
+        "Veel Syrische klanten.",
+    ):
         assert not scan(text), text
 
 
@@ -71,10 +81,17 @@ def test_key_file_is_made_once_with_mode_0600(tmp_path: Path) -> None:
 
 def test_privacy_text_says_what_is_in_force() -> None:
     figures = {"sentences": 403, "names": 0.981, "numbers": 1.0, "combinations": 1.0}
-    plain = privacy_text(encrypted=False, key_source="", retention_days=30, access="open", figures=figures)
+    plain = privacy_text(
+        encrypted=False, key_source="", retention_days=30, access="open", figures=figures
+    )
     assert "NIET versleuteld" in plain and "30 dagen" in plain and "98%" in plain
-    crypt = privacy_text(encrypted=True, key_source="sleutelbestand op de server", retention_days=365,
-                         access="invite", figures=figures)
+    crypt = privacy_text(
+        encrypted=True,
+        key_source="sleutelbestand op de server",
+        retention_days=365,
+        access="invite",
+        figures=figures,
+    )
     assert "versleuteld (sleutelbestand" in crypt and "uitnodiging" in crypt
     assert "niet gemeten" in guard_sentence({})
 
@@ -82,7 +99,9 @@ def test_privacy_text_says_what_is_in_force() -> None:
 def test_coach_scan_json_one_object_per_line() -> None:
     from bot.cli import main
 
-    result = CliRunner().invoke(main, ["scan", "--json", "-"], input="Klant Yonas belde.\nGoed gesprek.\n")
+    result = CliRunner().invoke(
+        main, ["scan", "--json", "-"], input="Klant Yonas belde.\nGoed gesprek.\n"
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["cleaned"] for r in rows] == ["Klant [klant] belde.", "Goed gesprek."]
