@@ -193,6 +193,5 @@ class ActionDeleteData(Action):
         svc = services()
         async with svc.transaction() as session:
             await repo.erase_user(session, await user_id(tracker))
-        await checkpoint(svc.engine)  # issue 14: erased text leaves the SQLite file at once
         say(dispatcher, texts.DELETED)
         return [*go("erased")]

@@ -135,7 +135,8 @@ def main(argv: list[str]) -> int:
     ev = evaluate(guard, rows)
     clean = sum(1 for r in rows if not r["expect"])
     print(
-        f"corpus: {corpus.relative_to(ROOT)}: {len(rows)} sentences, {clean} clean; deduce {'on' if use_deduce else 'off'}"
+        f"corpus: {corpus.relative_to(ROOT)}: {len(rows)} sentences, {clean} clean; "
+        f"deduce {'on' if use_deduce else 'off'}"
         f" (first scan incl. loading: {load:.1f} s)"
     )
     print(f"{'kind':<22}{'support':>8}{'recall':>9}{'precision':>11}{'false alarms':>14}")

@@ -80,7 +80,9 @@ async def services_for(
             engine=engine,
             sessions=session_factory(engine),
             cipher=TextCipher(
-                resolve_keys(settings.coach_encryption_key, settings.coach_data_dir)
+                resolve_keys(
+                    settings.coach_encryption_key, settings.coach_data_dir, settings.coach_env
+                )
             ),  # issue 14
             clock=clock,
             guard=make_guard(settings, clock),

@@ -18,10 +18,23 @@ from pathlib import Path
 from names_dataset import NameDataset
 
 COUNTRIES = {
-    "AF": "Afghanistan", "SY": "Syrië", "IQ": "Irak", "IR": "Iran", "TR": "Turkije",
-    "ET": "Ethiopië", "SD": "Soedan", "YE": "Jemen", "MA": "Marokko", "EG": "Egypte",
-    "LB": "Libanon", "JO": "Jordanië", "PS": "Palestina", "LY": "Libië", "DZ": "Algerije",
-    "TN": "Tunesië", "SA": "Saoedi-Arabië",
+    "AF": "Afghanistan",
+    "SY": "Syrië",
+    "IQ": "Irak",
+    "IR": "Iran",
+    "TR": "Turkije",
+    "ET": "Ethiopië",
+    "SD": "Soedan",
+    "YE": "Jemen",
+    "MA": "Marokko",
+    "EG": "Egypte",
+    "LB": "Libanon",
+    "JO": "Jordanië",
+    "PS": "Palestina",
+    "LY": "Libië",
+    "DZ": "Algerije",
+    "TN": "Tunesië",
+    "SA": "Saoedi-Arabië",
 }
 TOP = 2500
 LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-žÇçĞğİıŞşÜüÖö'’-]{3,20}$")
@@ -52,13 +65,17 @@ def main() -> None:
         top = nd.get_top_names(n=TOP, country_alpha2=code).get(code, {})
         for gender_names in top.values():
             first |= clean(gender_names)
-        last |= clean(nd.get_top_names(n=TOP, use_first_names=False, country_alpha2=code).get(code, []))
+        last |= clean(
+            nd.get_top_names(n=TOP, use_first_names=False, country_alpha2=code).get(code, [])
+        )
     countries = ", ".join(COUNTRIES.values())
     for fname, what, names in (
         ("first_names_origin.txt", "Given names", first),
         ("surnames_origin.txt", "Surnames", last),
     ):
-        text = HEADER.format(what=what, top=TOP, countries=countries) + "\n".join(sorted(names)) + "\n"
+        text = (
+            HEADER.format(what=what, top=TOP, countries=countries) + "\n".join(sorted(names)) + "\n"
+        )
         (OUT / fname).write_text(text, encoding="utf-8")
         print(fname, len(names))
 

@@ -136,7 +136,7 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
             if cue or (listed and not dutch):
                 is_name[i] = True
             elif listed and dutch:
-                beside = (i > 0 and strong_listed(i - 1) and not prev(i) == "") or (
+                beside = (i > 0 and strong_listed(i - 1) and prev(i) != "") or (
                     i + 1 < n and strong_listed(i + 1) and nxt(i) != ""
                 )
                 after = nxt(i) in _VERBS_AFTER
@@ -146,9 +146,15 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
                     or (not start and p not in _DETERMINERS and (after or p in _WEAK_CUES))
                 ):
                     is_name[i] = True
-            elif not dutch and not start and len(w) >= 3 and f not in lists.places:
-                if p not in _DETERMINERS and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER):
-                    is_name[i] = True
+            elif (
+                not dutch
+                and not start
+                and len(w) >= 3
+                and f not in lists.places
+                and p not in _DETERMINERS
+                and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER)
+            ):
+                is_name[i] = True
         elif listed and not dutch and len(w) >= 3 and (cue or p in ("met", "sprak", "zag")):
             is_name[i] = True
     # extend: a name word followed by particles and capitalised words, or a lower-case name

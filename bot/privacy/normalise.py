@@ -15,6 +15,9 @@ def _is_dropped(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
 class Normalised:
     """NFKC text without format characters, with a map back to the original positions."""
 
@@ -35,7 +38,17 @@ class Normalised:
         n = len(original)
         i = 0
         combining = unicodedata.combining
+        non_ascii = _NON_ASCII_RE
         while i < n:
+            # ASCII up to the character before the next non-ASCII one maps one to one
+            m = non_ascii.search(original, i)
+            k = (m.start() - 1) if m else n
+            if k > i:
+                out.append(original[i:k])
+                starts.extend(range(i, k))
+                ends.extend(range(i + 1, k + 1))
+                i = k
+                continue
             ch = original[i]
             if _is_dropped(ch):
                 i += 1
@@ -59,6 +72,7 @@ class Normalised:
                 ends.append(end)
             i = j
         self.text = "".join(out)
+        assert len(self.text) == len(starts)
         self._starts = starts
         self._ends = ends
 

@@ -74,11 +74,14 @@ def key_file(data_dir: Path) -> Path:
     return data_dir / KEY_FILE_NAME
 
 
-def resolve_keys(configured: str | None, data_dir: Path) -> str:
+def resolve_keys(configured: str | None, data_dir: Path, env: str = "development") -> str | None:
     """The keys to use: COACH_ENCRYPTION_KEY when set, else the key file in the data folder,
-    created on first start (mode 0600). Logged once, without the key."""
+    created on first start (mode 0600). Logged once, without the key. In production a key
+    file next to the database is not enough: there the key must be configured (None)."""
     if configured and configured.strip():
         return configured
+    if env == "production":
+        return None
     path = key_file(data_dir)
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

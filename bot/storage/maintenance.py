@@ -17,7 +17,9 @@ from bot.storage.models import Invite, Reflection
 
 async def rotate_keys(settings: Settings, batch: int = 500) -> int:
     """Re-encrypt every reflection with the first configured key; returns the count."""
-    cipher = TextCipher(resolve_keys(settings.coach_encryption_key, settings.coach_data_dir))
+    cipher = TextCipher(
+        resolve_keys(settings.coach_encryption_key, settings.coach_data_dir, settings.coach_env)
+    )
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     done = 0

@@ -35,7 +35,9 @@ async def test_bsn_in_a_reflection_is_caught_and_redacted(coach: Coach) -> None:
     assert "Bewaard" in texts(replies)
     async with coach.services.sessions() as session:
         stored = (await session.scalars(select(Reflection))).one()
-    assert "[BSN]" in stored.text and VALID_BSN not in stored.text
+    kept = coach.services.cipher.decrypt(stored.text)  # encrypted by default (issue 14)
+    assert stored.text.startswith("enc1:")
+    assert "[BSN]" in kept and VALID_BSN not in kept
     assert VALID_BSN not in await _all_text_in_db(coach)
 
 
@@ -108,7 +110,7 @@ async def test_sql_injection_is_just_text(coach: Coach) -> None:
     async with coach.services.sessions() as session:
         assert (await session.execute(text("SELECT count(*) FROM reflections"))).scalar() == 1
         stored = (await session.scalars(select(Reflection))).one()
-    assert stored.text == evil
+    assert coach.services.cipher.decrypt(stored.text) == evil  # issue 14: encrypted by default
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

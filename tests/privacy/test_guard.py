@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bot.clock import FrozenClock
 from bot.privacy import ClientDataGuard, Finding, Scan
 from bot.privacy.guard import KINDS, PLACEHOLDER, _Normalised
+from bot.privacy.redaction import PART_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -251,7 +252,7 @@ def test_redaction_placeholders_and_labels(guard):
     )
     scan = guard.scan(text)
     assert scan.redacted(text) == (
-        "Klant [NAAM] (BSN [BSN], geb. [GEBOORTEDATUM]) woont op [ADRES], bel [TELEFOON], "
+        "Klant [klant] (BSN [BSN], geb. [GEBOORTEDATUM]) woont op [ADRES], bel [TELEFOON], "
         "mail [E-MAIL], rekening [IBAN]."
     )
     assert scan.kinds() == [
@@ -263,7 +264,7 @@ def test_redaction_placeholders_and_labels(guard):
         "een geboortedatum",
         "een naam",
     ]
-    assert set(PLACEHOLDER) == set(KINDS)
+    assert set(PLACEHOLDER) == (set(KINDS) - {"COMBINATIE"}) | set(PART_KINDS)
 
 
 def test_redaction_leaves_no_raw_value(guard):
@@ -321,7 +322,9 @@ def test_positions_map_back_through_zero_width_and_bidi_characters(guard):
         ("TELEFOON", "06\u200d-1234\u2066\u20695678"),
         ("BSN", "628194821"),
     ]
-    assert scan.redacted(text) == "Mijn klant [NAAM] belde vanaf [TELEFOON], bsn \u202a[BSN]\u202c."
+    assert (
+        scan.redacted(text) == "Mijn klant [klant] belde vanaf [TELEFOON], bsn \u202a[BSN]\u202c."
+    )
 
 
 def test_nfkc_fullwidth_digits_and_combining_accents(guard):
@@ -332,7 +335,7 @@ def test_nfkc_fullwidth_digits_and_combining_accents(guard):
     assert scan.redacted(text) == "Nummer [TELEFOON] in het cafe\u0301."
     text2 = "Mevrouw Ay\u015fe en mevrouw Ays\u0327e kwamen."  # composed and decomposed ş
     scan2 = guard.scan(text2)
-    assert scan2.redacted(text2) == "Mevrouw [NAAM] en mevrouw [NAAM] kwamen."
+    assert scan2.redacted(text2) == "Mevrouw [klant] en mevrouw [klant] kwamen."
 
 
 # ----------------------------------------------------------------------------- robustness
@@ -381,7 +384,7 @@ def test_any_text_scans_without_error_and_redaction_hides_what_was_found(guard, 
     scan = guard.scan(text)
     last = 0
     for f in scan.findings:
-        assert f.kind in KINDS
+        assert f.kind in KINDS or f.kind in PART_KINDS
         assert last <= f.start < f.end <= len(text)
         last = f.end
     redacted = scan.redacted(text)
@@ -448,4 +451,21 @@ def test_corpus_recall_and_false_alarm_rate(guard):
     assert ev.recall >= 0.90, f"recall {ev.recall:.3f}"
     assert ev.false_alarm_rate <= 0.10, f"false-alarm rate {ev.false_alarm_rate:.3f}"
     for kind, stats in ev.per_kind.items():
-        assert stats.tp + stats.fn > 0, f"no {kind} in the corpus"
+        if kind not in ("VNUMMER", "COMBINATIE"):  # added by issue 14; in the eval corpus
+            assert stats.tp + stats.fn > 0, f"no {kind} in the corpus"
+
+
+def test_eval_corpus_is_big_enough_and_the_guard_meets_its_gates(guard):
+    """The issue-14 evaluation corpus (never tuned on): its make-up, and regression gates
+    a little below the measured figures (python bench/privacy_detection.py --eval)."""
+    bench = _bench()
+    rows = bench.load_corpus(bench.EVAL_CORPUS)
+    groups = {g: [r for r in rows if r["group"] == g] for g in {r["group"] for r in rows}}
+    assert len(rows) >= 400
+    assert len(groups["name"]) >= 150 and len(groups["vnummer"]) >= 30
+    assert len(groups["combination"]) >= 30 and len(groups["clean"]) >= 120
+    ev = bench.evaluate(guard, rows)
+    assert ev.per_kind["NAAM"].recall >= 0.95
+    assert ev.per_kind["VNUMMER"].recall >= 0.99
+    assert ev.per_kind["COMBINATIE"].recall >= 0.95
+    assert ev.false_alarm_rate <= 0.03

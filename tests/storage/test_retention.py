@@ -24,7 +24,10 @@ async def test_reflections_older_than_retention_are_purged(
         removed = await repo.purge_old_reflections(session, clock(), 365)
     assert removed == 1
     async with coach.services.sessions() as session:
-        left = [r.text for r in await session.scalars(select(Reflection))]
+        left = [
+            coach.services.cipher.decrypt(r.text)  # encrypted by default (issue 14)
+            for r in await session.scalars(select(Reflection))
+        ]
     assert left == ["nieuwe gedachte"]
     assert coach.services.settings.coach_retention_days == 365
 
