@@ -15,7 +15,6 @@ from bot.core.export import export_markdown
 from bot.core.replies import Button, Document
 from bot.privacy.statement import privacy_text_for  # issue 14
 from bot.storage import repo
-from bot.storage.db import checkpoint  # issue 14
 from bot.storage.models import User
 
 DomainDict = dict[str, Any]

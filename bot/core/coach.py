@@ -46,6 +46,7 @@ from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
 from bot.services import Services
 from bot.storage import repo
+from bot.storage.db import checkpoint
 from bot.team import reader as team_reader  # issue 17:
 from bot.team import routing as team_routing  # issue 17:
 
@@ -134,7 +135,11 @@ class Coach:
             for step in self._plan(turn, message):
                 await self._run(turn, step)
             await self._save(session, turn)
-            return turn.replies
+        if turn.state == State.ERASED:
+            # once the erase has committed (SQLite has one connection, which the turn held):
+            # secure_delete zeroed the rows; the checkpoint takes them out of the WAL too
+            await checkpoint(svc.engine)
+        return turn.replies
 
     async def prompt(
         self,

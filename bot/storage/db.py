@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from functools import partial
@@ -123,10 +125,17 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 async def checkpoint(engine: AsyncEngine) -> None:
     """Write the SQLite WAL back into the database file and empty it, so text erased a
     moment ago (zeroed by secure_delete) is gone from both files at once. No-op elsewhere."""
-    if engine.dialect.name != "sqlite":
+    if engine.dialect.name != "sqlite" or not engine.url.database:
         return
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = engine.url.database
+
+    def run() -> None:
+        # a connection of its own: the pooled one may still hold a statement of the turn
+        # that just committed ("database table is locked")
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    await asyncio.to_thread(run)
 
 
 # issue 15: bounded waits on PostgreSQL. A frozen or unreachable server fails a turn within

@@ -144,9 +144,7 @@ async def test_a_send_that_hangs_times_out(coach: Coach, clock: FrozenClock) -> 
     assert row.failed_attempts == 1 and "TimeoutError" in (row.last_error or "")
 
 
-async def test_a_channel_without_a_sender_is_not_claimed(
-    coach: Coach, clock: FrozenClock
-) -> None:
+async def test_a_channel_without_a_sender_is_not_claimed(coach: Coach, clock: FrozenClock) -> None:
     """A shell user's daily question is left to a process that can deliver it: not claimed,
     not failed, not pushed on (a `coach web` process beside this one may deliver its own)."""
     await _setup(coach, clock, channel="shell")
