@@ -144,3 +144,11 @@ FOLLOWUPS_MANAGER = (
     ("kern", "Wat is voor jou de kern hiervan voor je team of beleid?"),
     ("alternatief", "Welke eerste stap wil je zetten, en met wie bespreek je die?"),
 )
+
+# issue 12: support before content, for a message about emotional load
+SUPPORT_LOAD = (
+    "Dat klinkt zwaar, en het is goed dat je het even kwijt kunt. "
+    "Wil je er later over nadenken, dan kun je hier een reflectie schrijven; dat hoeft niet. "
+    "Praat er ook over met een collega of je teamleider: je hoeft dit niet alleen te dragen. "
+    "Uit de handreiking, als je wilt:"
+)
