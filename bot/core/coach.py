@@ -41,6 +41,8 @@ from bot.core.replies import Button, Document, Incoming, Reply, UserRef
 from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
 from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
+from bot.core.support import default_patterns as default_load_patterns  # issue 12
+from bot.core.support import suggests_load  # issue 12
 from bot.nlu import NLU, Parse
 from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
@@ -276,6 +278,8 @@ class Coach:
         if not has_letters(text):
             return self._say(turn, texts.NO_WORDS)
         if not suggests_danger(text):
+            if suggests_load(text):  # issue 12: support before content, no question pushed
+                return self._support(turn)
             return self._on_text(turn, text)
         self._emergency(turn)
         # the lesson may still help, but this is no moment for a reflection question
@@ -286,6 +290,12 @@ class Coach:
     ) -> list[Step]:
         turn.replies.append(Reply(text, buttons))
         return []
+
+    def _support(self, turn: Turn) -> list[Step]:  # issue 12: emotional load
+        items = self.services.knowledge.items_by_id
+        lessons = [i for i in default_load_patterns().lessons if i in items]
+        buttons = tuple((Button(items[i].title, f"more:{i}"),) for i in lessons)
+        return self._say(turn, texts.SUPPORT_LOAD, buttons)
 
     def _emergency(self, turn: Turn) -> None:
         """The emergency numbers, at most once a day."""

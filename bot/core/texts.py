@@ -174,3 +174,12 @@ ERROR_NOT_PROCESSED = (
     "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
 )
 PATIENCE = "Even geduld, het duurt wat langer dan normaal."
+
+
+# issue 12: support before content, for a message about emotional load
+SUPPORT_LOAD = (
+    "Dat klinkt zwaar, en het is goed dat je het even kwijt kunt. "
+    "Wil je er later over nadenken, dan kun je hier een reflectie schrijven; dat hoeft niet. "
+    "Praat er ook over met een collega of je teamleider: je hoeft dit niet alleen te dragen. "
+    "Uit de handreiking, als je wilt:"
+)
