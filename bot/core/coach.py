@@ -417,6 +417,8 @@ class Coach:
             self._leave_flow(turn)
             return self._on_intent(turn, request.intent, None, text)
         control = policy.control_word(text)
+        if state in REFLECTING and (control == "later" or read_later(text) == "later"):
+            return self._say(turn, LATER_REPLY)  # issue 16: stays open, nothing stored
         if state in REFLECTING and control is not None:
             # never stored as a reflection: a thanks, a goodbye, an 'ok' is not an answer
             self._leave_flow(turn)
@@ -437,7 +439,11 @@ class Coach:
                 turn.state = State.IDLE
                 return self._answer_text(turn, text, parse)
             return [Step("action_daily_settings", message={"text": text})]
-        if state != State.CONFIRM_DELETE and read_schedule_request(text):  # issue 16
+        if (
+            state != State.CONFIRM_DELETE
+            and read_schedule_request(text)  # issue 16
+            and not team_reader.read_request(text)  # "zet het in een agenda voor een uur"
+        ):
             return [Step("action_daily_settings", message={"text": text})]
         if state == State.CONFIRM_DELETE:
             if low in ("ja", "ja, wis alles", "wis alles", "ja wis alles"):

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from bot.nlu.text import fold
+from bot.team.routing import ACTIONS as TEAM_ACTIONS
 
 CONTROL_KINDS = ("yes", "no", "skip", "later", "stop", "undo", "thanks", "bye")
 _DATA = Path(__file__).with_name("data") / "control_words.yml"
@@ -39,6 +40,7 @@ INTENT_ACTIONS: dict[str, str] = {
     "start_onboarding": "action_start_onboarding",
     "start_reflection": "action_ask_question",
     "start": "action_welcome",
+    **TEAM_ACTIONS,  # issue 17: a team meeting (cards by theme, subject, agenda, norms, insight)
 }
 # intents the coach serves by a state change of its own
 COACH_INTENTS = frozenset({"cancel", "change_role"})
@@ -61,6 +63,8 @@ BUTTON_KINDS = frozenset(
         "onboarding",
         "rephrase",
         "intent",
+        "team",  # issue 17: team:<theme>
+        "teampro",  # issue 17: teampro:<theme> (the professionals' cards as well)
     }
 )
 # typed equivalents of the confirmation buttons, by state (control word kind -> payload)
@@ -68,8 +72,9 @@ TYPED_BUTTONS: dict[str, dict[str, str]] = {
     "await_new": {"yes": "new:yes", "no": "new:no"},
     "confirm_redaction": {"yes": "redact:store", "no": "redact:rewrite"},
     "confirm_delete": {"no": "delete:no", "stop": "delete:no"},
-    "await_reflection": {"skip": "skip:", "later": "skip:", "no": "skip:"},
-    "await_followup": {"skip": "skip:", "later": "skip:", "no": "skip:"},
+    # "later" keeps the question open for later today (bot.core.later), it is not a skip
+    "await_reflection": {"skip": "skip:", "no": "skip:"},
+    "await_followup": {"skip": "skip:", "no": "skip:"},
 }
 
 

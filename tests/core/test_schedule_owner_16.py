@@ -40,7 +40,7 @@ async def test_words_change_one_row_and_sends_follow_across_pause_and_dst(
     assert "ma, wo, vr om 08:15 (Nederlandse tijd)" in shown
 
     outbox = Outbox()
-    dispatcher = PromptDispatcher(coach, outbox, worker="w1")
+    dispatcher = PromptDispatcher(coach, {"test": outbox}, worker="w1")
     sent_at: list[datetime] = []
     end = datetime(2026, 4, 8, 0, 0, tzinfo=UTC)
     paused = stopped = False
@@ -76,7 +76,7 @@ async def test_geen_tijd_keeps_the_question_open_and_stores_nothing(
     await coach.handle(anna, "/dagelijks om 08:30")
     clock.now += timedelta(hours=2)
     outbox = Outbox()
-    assert await PromptDispatcher(coach, outbox, worker="w1").run_once() == 1
+    assert await PromptDispatcher(coach, {"test": outbox}, worker="w1").run_once() == 1
     reply = texts(await coach.handle(anna, "geen tijd"))
     assert "blijft vandaag open" in reply
     async with coach.services.sessions() as session:

@@ -20,7 +20,7 @@ from tests.helpers import onboard, press, say, user
 from tests.helpers import texts as said
 
 ROOT = Path(__file__).resolve().parents[2]
-GUIDE = ROOT.parent.parent / "shared" / "handreiking" / "nieuw-op-de-arbeidsmarkt.md"
+GUIDE = ROOT.parent / "shared" / "handreiking" / "nieuw-op-de-arbeidsmarkt.md"
 
 
 def _labels_from_yaml() -> dict[str, str]:
