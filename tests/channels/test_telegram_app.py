@@ -33,6 +33,7 @@ from bot.core import answers, texts
 from bot.core.coach import Coach
 from bot.core.dialogue import State
 from bot.settings import PROJECT_ROOT, Settings
+from bot.storage.crypto import TextCipher, resolve_keys
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import DialogueState, Reflection, User
 from tests.channels.conftest import Talk, button, buttons, eventually, settled
@@ -440,7 +441,9 @@ async def test_kill_and_restart_in_the_middle_of_a_reflection(
         await engine.dispose()
     assert len(rows) == 1
     assert rows[0].lesson_id == "discriminatie"
-    assert rows[0].text == ANSWER  # no encryption key configured: stored as given
+    # no key configured: the bot made a key file in the data folder and encrypted with it
+    cipher = TextCipher(resolve_keys(None, tmp_path))
+    assert rows[0].text != ANSWER and cipher.decrypt(rows[0].text) == ANSWER
     # every message the user got was sent once
     assert me.texts().count(stored[-1].params["text"]) == 1
 

@@ -81,6 +81,11 @@ def test_third_party_debug_records_lose_their_content() -> None:
     root.addHandler(handler)
     old = root.level
     root.setLevel(logging.DEBUG)
+    # other tests may have quieted these loggers (setup_logging does); hear them all here
+    names = ("telegram.ext.Application", "sqlalchemy.orm.fault", "aiohttp.access", "rasa_sdk")
+    saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in names]
+    for logger, _ in saved:
+        logger.setLevel(logging.DEBUG)
     try:
         logging.getLogger("telegram.ext.Application").debug("Processing update %s", CLIENT_TEXT)
         logging.getLogger("sqlalchemy.orm.fault").warning(f"params {CLIENT_TEXT}")
@@ -92,6 +97,8 @@ def test_third_party_debug_records_lose_their_content() -> None:
     finally:
         root.removeHandler(handler)
         root.setLevel(old)
+        for logger, level in saved:
+            logger.setLevel(level)
     log = stream.getvalue()
     assert len(log.splitlines()) == 4
     for word in ("Fatima", "Haddad", "123456782", "0612345678"):
