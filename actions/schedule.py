@@ -75,6 +75,8 @@ async def daily_settings(
         return (WEEKLY_ON if row.weekly_review else WEEKLY_OFF), [], "idle"
     if request.action == "unclear":
         return request.problem or ASK_TIME, _buttons(row), "await_schedule"
+    if request.action == "show" and row is not None:
+        return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], "idle"
     if request.action == "show" or (row is None and request.action != "set"):
         return f"{schedule.describe_row(row)}\n{ASK_TIME}", _buttons(row), "await_schedule"
     if request.action == "set" and request.time is None and row is None:

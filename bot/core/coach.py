@@ -40,6 +40,7 @@ from bot.core.later import LATER_REPLY, read_later  # issue 16
 from bot.core.replies import Button, Document, Incoming, Reply, UserRef
 from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
+from bot.core.schedule_text import parse_schedule  # issue 16
 from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
 from bot.core.support import default_patterns as default_load_patterns  # issue 12
 from bot.core.support import suggests_load  # issue 12
@@ -282,8 +283,8 @@ class Coach:
                 return self._support(turn)
             return self._on_text(turn, text)
         self._emergency(turn)
-        # the lesson may still help, but this is no moment for a reflection question
-        return [s for s in self._on_text(turn, text) if s.action != "action_ask_question"]
+        # support before content: no lesson about a way of working, no reflection question
+        return self._support(turn)
 
     def _say(
         self, turn: Turn, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
@@ -433,6 +434,9 @@ class Coach:
                 return [Step("action_set_role", {"role": role})]
         if state == State.AWAIT_NEW and (low in YES_WORDS or low in NO_WORDS):
             return [Step("action_set_new_in_work", {"new_in_work": low in YES_WORDS})]
+        if state == State.AWAIT_SCHEDULE and not self._about_schedule(text):
+            turn.state = State.IDLE  # not an answer about the time: read it afresh
+            return self._on_text(turn, text)
         if state == State.AWAIT_SCHEDULE:
             parse = self.nlu.parse(text)
             if parse.intent in (LESSON, ABOUT) and parse.confidence >= 0.6:
@@ -478,6 +482,13 @@ class Coach:
         if latin_share(text) < 0.5:
             return self._say(turn, texts.NOT_DUTCH)
         return self._answer_text(turn, text, self.nlu.parse(text))
+
+    def _about_schedule(self, text: str) -> bool:
+        """Does a message typed while a time is asked for say anything about the schedule?"""
+        if read_schedule_request(text):
+            return True
+        today = self.services.clock().date()
+        return parse_schedule(text, today).action != "unclear"
 
     def _answer_text(self, turn: Turn, text: str, parse: Parse) -> list[Step]:
         if parse.intent == LESSON and parse.lesson:
@@ -569,7 +580,7 @@ class Coach:
             turn.state = State.CONFIRM_REDACTION
             return self._say(
                 turn,
-                texts.CLIENT_DATA_FOUND.format(kinds=", ".join(kinds)),
+                texts.CLIENT_DATA_FOUND.format(kinds=", ".join(kinds), cleaned=kept[:700]),
                 (
                     (Button(texts.STORE_REDACTED, "redact:store"),),
                     (Button(texts.REWRITE, "redact:rewrite"),),

@@ -105,7 +105,8 @@ ENCRYPTION_REQUIRED = (
 )
 
 CLIENT_DATA_FOUND = (
-    "Let op: je tekst lijkt {kinds} te bevatten. Gegevens van klanten bewaar ik liever niet."
+    "Let op: ik zie mogelijk gegevens van een klant ({kinds}). Die bewaar ik liever niet. "
+    "Zo zou ik het bewaren:\n\n{cleaned}\n\nTyp ‘ja’ om dit te bewaren, of schrijf het opnieuw."
 )
 STORE_REDACTED = "Bewaar zonder die gegevens"
 REWRITE = "Ik schrijf het opnieuw"

@@ -56,14 +56,14 @@ async def test_rewrite_stores_only_the_new_text(coach: Coach) -> None:
 async def test_danger_gets_the_emergency_numbers_once(coach: Coach) -> None:
     anna = user()
     await onboard(coach, anna)
-    first = texts(
-        await coach.handle(
-            anna, "hoe bespreek ik gezondheidsklachten met een klant die aan zelfmoord denkt"
-        )
+    replies = await coach.handle(
+        anna, "hoe bespreek ik gezondheidsklachten met een klant die aan zelfmoord denkt"
     )
+    first = texts(replies)
     assert "113" in first and "112" in first
-    assert "gezondheid" in first  # the lesson still comes,
-    assert texts_module.REFLECT_HINT not in first  # but no reflection question after it
+    assert texts_module.SUPPORT_LOAD in first  # support before content: a human word,
+    assert "more:alert_gezondheid" in actions(replies)  # the fitting lessons to open,
+    assert texts_module.REFLECT_HINT not in first  # and no reflection question pushed
     again = texts(await coach.handle(anna, "hij zei weer dat hij niet meer wil leven"))
     assert "113" not in again
 
