@@ -44,8 +44,9 @@ class ContentFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.split(".", 1)[0] in _OWN:
-            return True
+        if record.name.split(".", 1)[0] in _OWN or getattr(record, "_coach_cleaned", False):
+            return True  # ours, or cleaned already by another handler's filter
+        record._coach_cleaned = True
         if record.args:
             record.msg = f"{record.msg} {WITHHELD}"
             record.args = None

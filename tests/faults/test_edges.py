@@ -106,3 +106,26 @@ def test_third_party_debug_records_lose_their_content() -> None:
     assert WITHHELD in log
     assert "ValueError" in log
     assert all(json.loads(line)["message"] for line in log.splitlines())
+
+
+def test_a_record_through_two_filtered_handlers_is_cleaned_once() -> None:
+    """A record reaches every handler; the second filter must not withhold what the first
+    kept (the template, the exception's type)."""
+    streams = [_log_stream() for _ in range(2)]
+    logger = logging.getLogger("rasa_sdk.twice")
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    for _, handler in streams:
+        logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError(CLIENT_TEXT)
+        except ValueError:
+            logger.exception("action failed: %s", CLIENT_TEXT)
+    finally:
+        for _, handler in streams:
+            logger.removeHandler(handler)
+    for stream, _ in streams:
+        line = stream.getvalue()
+        assert "Fatima" not in line and "123456782" not in line
+        assert "action failed" in line and "ValueError" in line
