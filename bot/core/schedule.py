@@ -26,24 +26,10 @@ def next_due(
     after: datetime,
     paused_until: date | None = None,
 ) -> datetime:
-    """The first moment strictly after `after` at `local_time` in `tz` that is allowed.
-
-    Wall-clock time is kept across daylight-saving changes (08:30 stays 08:30); a time
-    that does not exist on the spring-forward day is moved forward by the gap.
-    """
-    wanted = parse_hhmm(local_time)
-    day = after.astimezone(tz).date()
-    for _ in range(400):
-        if (not weekdays_only or day.weekday() < 5) and (
-            paused_until is None or day >= paused_until
-        ):
-            candidate = datetime.combine(day, wanted, tzinfo=tz)
-            # normalise a non-existent local time (spring forward) through UTC
-            candidate = candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
-            if candidate > after:
-                return candidate.astimezone(ZoneInfo("UTC"))
-        day += timedelta(days=1)
-    raise ValueError("no allowed day within 400 days")
+    """The first moment strictly after `after` at `local_time` in `tz` that is allowed
+    (workdays only, or every day); see next_due_days for the rules."""
+    days = WORKDAYS if weekdays_only else EVERY_DAY
+    return next_due_days(local_time, tz, days, after, paused_until)
 
 
 def missed_a_day(due: datetime, now: datetime, tz: ZoneInfo) -> bool:
@@ -89,7 +75,12 @@ def next_due_days(
     after: datetime,
     paused_until: date | None = None,
 ) -> datetime:
-    """next_due for any set of weekdays (same wall-clock and DST rules)."""
+    """The first moment strictly after `after` at `local_time` in `tz` on one of `days`
+    (0 = Monday), not before `paused_until`.
+
+    Wall-clock time is kept across daylight-saving changes (08:30 stays 08:30); a time
+    that does not exist on the spring-forward day is moved forward by the gap.
+    """
     if not days:
         raise ValueError("no weekday chosen")
     wanted = parse_hhmm(local_time)
@@ -97,6 +88,7 @@ def next_due_days(
     for _ in range(400):
         if day.weekday() in days and (paused_until is None or day >= paused_until):
             candidate = datetime.combine(day, wanted, tzinfo=tz)
+            # normalise a non-existent local time (spring forward) through UTC
             candidate = candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
             if candidate > after:
                 return candidate.astimezone(ZoneInfo("UTC"))
