@@ -13,7 +13,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 # issue 13: the key file issue 14 keeps in the data folder (the lead aligns the name at merge)
-KEY_FILE_NAME = "encryption.key"
 
 
 class SettingsError(Exception):
@@ -129,9 +128,11 @@ class Settings(BaseSettings):
         """A key from the environment, or the key file in the data folder (issue 14)."""
         if self.coach_encryption_key:
             return True
-        key_file = self.coach_data_dir / KEY_FILE_NAME
+        from bot.storage.crypto import key_file
+
+        path = key_file(self.coach_data_dir)
         try:
-            return key_file.is_file() and bool(key_file.read_text().strip())
+            return path.is_file() and bool(path.read_text().strip())
         except OSError:
             return False
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import KEY_FILE_NAME, SettingsError, load_settings
-from bot.storage.crypto import TextCipher
+from bot.settings import SettingsError, load_settings
+from bot.storage.crypto import KEY_FILE_NAME, TextCipher
 
 
 @pytest.fixture

@@ -418,7 +418,8 @@ class Coach:
             self._leave_flow(turn)
             return self._on_intent(turn, request.intent, None, text)
         control = policy.control_word(text)
-        if state in REFLECTING and (control == "later" or read_later(text) == "later"):
+        later = read_later(text) if state in REFLECTING else None  # issue 16
+        if state in REFLECTING and (control == "later" or later == "later"):
             return self._say(turn, LATER_REPLY)  # issue 16: stays open, nothing stored
         if state in REFLECTING and control is not None:
             # never stored as a reflection: a thanks, a goodbye, an 'ok' is not an answer
@@ -443,11 +444,9 @@ class Coach:
                 turn.state = State.IDLE
                 return self._answer_text(turn, text, parse)
             return [Step("action_daily_settings", message={"text": text})]
-        if (
-            state != State.CONFIRM_DELETE
-            and read_schedule_request(text)  # issue 16
-            and not team_reader.read_request(text)  # "zet het in een agenda voor een uur"
-        ):
+        team_request = team_reader.read_request(text)  # issue 17
+        # "zet het in een agenda voor een uur" is a team request, not a schedule (issue 16)
+        if state != State.CONFIRM_DELETE and not team_request and read_schedule_request(text):
             return [Step("action_daily_settings", message={"text": text})]
         if state == State.CONFIRM_DELETE:
             if low in ("ja", "ja, wis alles", "wis alles", "ja wis alles"):
@@ -455,9 +454,6 @@ class Coach:
             turn.state = State.IDLE
             return self._say(turn, texts.DELETE_KEPT)
         if state in REFLECTING:
-            later = read_later(text)  # issue 16: "geen tijd": stays open, nothing stored
-            if later == "later":
-                return self._say(turn, LATER_REPLY)
             if low in SKIP_WORDS or later == "skip":
                 turn.state = State.IDLE
                 return self._say(turn, texts.SKIPPED)
@@ -475,7 +471,7 @@ class Coach:
             turn.data.pop("pending_text", None)
             turn.data.pop("pending_kinds", None)
             return self._on_text(turn, text)
-        if team_request := team_reader.read_request(text):  # issue 17:
+        if team_request:  # issue 17: a team meeting request, in idle states only
             return [Step(*team_routing.action_for(team_request), message={"text": text})]
         if len(text) > MAX_NLU_CHARS:
             turn.replies.append(Reply(texts.TOO_LONG.format(n=MAX_NLU_CHARS)))
