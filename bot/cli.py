@@ -327,13 +327,16 @@ def _with_sessions(settings: Settings, work: Any) -> Any:
     help="Last day it works (YYYY-MM-DD, end of that day in COACH_TIMEZONE).",
 )
 @click.option(
-    "--bot-username", envvar="TELEGRAM_BOT_USERNAME", default="<bot>", help="For the t.me link."
+    "--bot-username",
+    envvar="TELEGRAM_BOT_USERNAME",
+    default=None,
+    help="For the t.me link; by default read from Telegram (getMe) with the bot token.",
 )
 @click.option(  # issue 18: a link to the web chat instead of t.me
     "--channel", type=click.Choice(["telegram", "web"]), default="telegram", show_default=True
 )
 def invite_create(
-    organisation: str, uses: int | None, expires: Any, bot_username: str, channel: str
+    organisation: str, uses: int | None, expires: Any, bot_username: str | None, channel: str
 ) -> None:
     """Create an invitation and print its deep link."""
     from datetime import time, timedelta
@@ -350,6 +353,13 @@ def invite_create(
         expires_at = datetime.combine(end, time(0), tzinfo=settings.timezone)
         if expires_at <= utcnow():  # issue 13: a code that never works helps nobody
             raise click.ClickException(f"--expires {expires.date().isoformat()} is in the past")
+    if channel == "telegram" and not bot_username:  # issue 13: from getMe, not `<bot>`
+        from bot.channels.telegram_me import UsernameError, read_username
+
+        try:
+            bot_username = read_username(settings)
+        except UsernameError as exc:
+            raise click.ClickException(str(exc)) from None
 
     async def work(session: Any) -> str:
         made = await invites.create(session, organisation, uses, expires_at, utcnow())

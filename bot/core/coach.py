@@ -131,7 +131,7 @@ class Coach:
             if svc.settings.coach_access == "invite" and not await self._admit(
                 session, user, message
             ):
-                return [Reply(texts.NO_ACCESS)]
+                return [Reply(await self._refused(session, message))]
             turn = await self._load(session, user)
             if self._flooding(user):
                 turn.replies.append(Reply(texts.SLOW_DOWN))
@@ -206,6 +206,16 @@ class Coach:
             svc.settings.coach_timezone,
             svc.clock(),
         )
+
+    async def _refused(self, session: AsyncSession, message: Incoming) -> str:
+        """issue 13: a revoked, expired, used-up or unknown code gets its own polite reply."""
+        from bot.storage import invites
+
+        command, _, code = clean(message.text).partition(" ")
+        if command.split("@")[0].lower() != "/start" or not code.strip():
+            return texts.NO_ACCESS
+        kind = await invites.refusal_of(session, code.strip()[:64], self.services.clock())
+        return texts.INVITE_REFUSED.get(kind, texts.NO_ACCESS)
 
     # -- state --------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, user: UserRef) -> Turn:

@@ -131,6 +131,16 @@ NO_ACCESS = (
     "Deze coach is alleen te gebruiken met een uitnodiging van je organisatie. "
     "Vraag je leidinggevende of functioneel beheerder om een uitnodigingslink."
 )
+# issue 13: a code that no longer works says why, politely (the rest stays NO_ACCESS)
+_NEW_LINK = "Vraag je leidinggevende of functioneel beheerder om een nieuwe uitnodigingslink."
+INVITE_REFUSED = {
+    "unknown": "Deze uitnodigingscode ken ik niet. Gebruik de hele link uit je uitnodiging. "
+    "Werkt het dan nog niet? " + _NEW_LINK,
+    "revoked": "Deze uitnodiging is ingetrokken door je organisatie. " + _NEW_LINK,
+    "expired": "Deze uitnodiging is verlopen. " + _NEW_LINK,
+    "used_up": "Deze uitnodiging is al door het afgesproken aantal collega's gebruikt. "
+    + _NEW_LINK,
+}
 EMERGENCY = (
     "Wat je schrijft klinkt ernstig. Is er direct gevaar? Bel 112. "
     "Denkt iemand aan zelfdoding? Bel 113 (0800-0113, gratis) of chat via 113.nl. "

@@ -10,9 +10,11 @@ word with the guide.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,6 +35,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 FEATURE_VERSION = "coach-nlu-7"
+_WORD = re.compile(r"(?u)\b\w+\b")  # the word features' token pattern (training.SkFeatures)
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
@@ -232,7 +235,7 @@ def train(
     pairs = list(examples) if examples is not None else data.examples
     _check_labels(knowledge, data.labels)
     nlp = build(knowledge, pairs, data.synonyms)
-    kept = prune_lemma_table(nlp)
+    kept = len(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))  # type: ignore[attr-defined]
     model_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
     nlp.to_disk(staging / "pipeline")
@@ -254,14 +257,16 @@ def train(
     return meta
 
 
-def prune_lemma_table(nlp: Language) -> int:
+def prune_lemma_table(nlp: Language, relevant: set[str]) -> int:
     """Keep only the lemma entries that can change a feature; return how many.
 
     Lemmas feed the word features alone. An entry form → lemma matters only when the folded
-    form or the folded lemma is a word of a trained vocabulary or a synonym; without the
-    other entries a token keeps its own text as lemma, which then matches no feature either,
-    exactly as its lemma did. So predictions stay the same, and the model no longer carries
-    the whole Dutch table (212,000 entries): less memory and a faster start.
+    form or the folded lemma is a word of a trained vocabulary or a synonym (`relevant`);
+    without the other entries a token keeps its own text as lemma, which then matches no
+    feature either, exactly as its lemma did. So predictions stay the same, and the model no
+    longer carries the whole Dutch table (212,000 entries): less memory and a faster start.
+    `build` prunes before fitting, so training does not hold the whole table while the
+    classifier's matrices are allocated (issue 13: training's peak memory).
     """
     import gzip
 
@@ -270,13 +275,6 @@ def prune_lemma_table(nlp: Language) -> int:
 
     from bot.nlu.text import fold
 
-    comp = nlp.get_pipe(_component.COMPONENT)
-    assert isinstance(comp, _component.IntentComponent) and comp.model is not None
-    model = comp.model
-    relevant = set(model.synonyms)
-    for space in (model.intent_features.words, model.item_features.words):
-        for gram in space.vocabulary:
-            relevant.update(gram.split(" "))
     source = Path(spacy_lookups_data.__file__).parent / "data" / f"{nlp.lang}_lemma_lookup.json.gz"
     with gzip.open(source, "rt", encoding="utf-8") as raw:
         table = json.load(raw)
@@ -285,6 +283,7 @@ def prune_lemma_table(nlp: Language) -> int:
         for form, lemma in table.items()
         if fold(form) in relevant or fold(lemma) in relevant
     }
+    del table
     lookups = Lookups()
     lookups.add_table("lemma_lookup", kept)
     nlp.get_pipe("lemmatizer").lookups = lookups  # type: ignore[attr-defined]
@@ -300,16 +299,20 @@ def build(
     docs = list(nlp.pipe(clean(text) for text, _ in pairs))
     items = item_documents(knowledge)
     item_docs = dict(zip(items, nlp.pipe(items.values()), strict=True))
+    terms = [_component.doc_terms(doc, synonyms) for doc in docs]
+    item_terms = {item: _component.doc_terms(doc, synonyms) for item, doc in item_docs.items()}
+    del docs, item_docs
+    # the words of the word features (their vocabularies' unigrams, tokenised as they are)
+    relevant = set(synonyms)
+    for lemmas, _ in [*terms, *item_terms.values()]:
+        relevant.update(_WORD.findall(lemmas.lower()))
+    prune_lemma_table(nlp, relevant)
+    gc.collect()
     comp = nlp.add_pipe(_component.COMPONENT)
     assert isinstance(comp, _component.IntentComponent)
     from bot.nlu.training import fit_model
 
-    comp.model = fit_model(
-        [_component.doc_terms(doc, synonyms) for doc in docs],
-        [label for _, label in pairs],
-        {item: _component.doc_terms(doc, synonyms) for item, doc in item_docs.items()},
-        synonyms,
-    )
+    comp.model = fit_model(terms, [label for _, label in pairs], item_terms, synonyms)
     return nlp
 
 

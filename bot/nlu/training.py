@@ -64,7 +64,10 @@ def fit_model(
 ) -> Model:
     """Fit the classifier and the item index; the result predicts without scikit-learn."""
     intent_features = SkFeatures().fit(pairs).compiled()
-    x = _matrix(intent_features, pairs)
+    # float32 (the weights are stored as float32 anyway): newton-cg then keeps its vectors of
+    # 2 million weights in half the memory, 109 instead of 219 MB at its peak, and is about
+    # three times faster; the weights differ from a float64 fit by 0.05 % (relative norm).
+    x = _matrix(intent_features, pairs).astype(np.float32)
     # newton-cg reaches the same optimum (the L2-regularised loss has one) in about two
     # thirds of the time lbfgs takes with 2 million weights (16 s against 23-26 s here)
     classifier = LogisticRegression(

@@ -57,6 +57,23 @@ def usable(invite: Invite | None, now: datetime) -> bool:
     )
 
 
+def refusal(invite: Invite | None, now: datetime) -> str:
+    """Why a code admits nobody (issue 13): unknown, revoked, expired or used_up; '' if usable."""
+    if invite is None:
+        return "unknown"
+    if invite.revoked:
+        return "revoked"
+    if invite.expires_at is not None and invite.expires_at <= now:
+        return "expired"
+    if invite.uses_left is not None and invite.uses_left <= 0:
+        return "used_up"
+    return ""
+
+
+async def refusal_of(session: AsyncSession, code: str, now: datetime) -> str:
+    return refusal(await session.get(Invite, code), now)
+
+
 async def admitted(session: AsyncSession, channel: str, channel_user_id: str) -> bool:
     user = await session.scalar(
         select(User).where(User.channel == channel, User.channel_user_id == channel_user_id)
