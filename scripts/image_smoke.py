@@ -74,8 +74,11 @@ def docker_args(env_file: Path) -> list[str]:
     ]
 
 
-def run(argv: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+async def run(argv: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """A docker command in a thread: the fake Bot API in this event loop keeps answering."""
+    return await asyncio.to_thread(
+        subprocess.run, argv, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def check(condition: bool, what: str) -> None:
@@ -128,9 +131,11 @@ async def wait_healthy(http: aiohttp.ClientSession, url: str, seconds: float) ->
                     return
         except aiohttp.ClientError:
             pass
-        state = run(["docker", "inspect", "-f", "{{.State.Running}}", BOT_NAME]).stdout.strip()
+        state = (
+            await run(["docker", "inspect", "-f", "{{.State.Running}}", BOT_NAME])
+        ).stdout.strip()
         if state != "true":
-            logs = run(["docker", "logs", BOT_NAME])
+            logs = await run(["docker", "logs", BOT_NAME])
             raise SmokeFailure(f"the bot container stopped: {(logs.stdout + logs.stderr)[-2000:]}")
         await asyncio.sleep(1)
     raise SmokeFailure(f"{url} not healthy after {seconds:.0f} s")
@@ -140,10 +145,10 @@ async def smoke(image: str, workdir: Path) -> None:
     env = example_env()
     database_url = env["COACH_DATABASE_URL"]
 
-    user = run(["docker", "run", "--rm", image, "sh", "-c", "id -u; id -un"])
+    user = await run(["docker", "run", "--rm", image, "sh", "-c", "id -u; id -un"])
     uid, name = [*user.stdout.split(), "", ""][:2]
     check(user.returncode == 0 and uid not in ("", "0"), f"the image runs as {name} (uid {uid})")
-    readable = run(
+    readable = await run(
         [
             "docker",
             "run",
@@ -156,7 +161,7 @@ async def smoke(image: str, workdir: Path) -> None:
     )
     check(readable.returncode == 0, "the runtime user reads the model folder /app/model")
 
-    key = run(["docker", "run", "--rm", image, "coach", "keys", "new"]).stdout.strip()
+    key = (await run(["docker", "run", "--rm", image, "coach", "keys", "new"])).stdout.strip()
     check(len(key) >= 40, "`coach keys new` in the image gives a key")
 
     async with FakeBotApi() as fake:
@@ -173,10 +178,10 @@ async def smoke(image: str, workdir: Path) -> None:
         args = docker_args(env_file)
 
         await prepare_database(database_url)
-        migrate = run(["docker", "run", "--rm", *args, image, *compose_command("migrate")])
+        migrate = await run(["docker", "run", "--rm", *args, image, *compose_command("migrate")])
         check(migrate.returncode == 0, f"migrate: `{' '.join(compose_command('migrate'))}`")
 
-        made = run(
+        made = await run(
             ["docker", "run", "--rm", *args, image, "coach", "invite", "create", "--org", "Smoke"]
         )
         link = made.stdout.strip()
@@ -188,19 +193,21 @@ async def smoke(image: str, workdir: Path) -> None:
 
         bot_command = compose_command("bot")
         port = int(bot_command[bot_command.index("--port") + 1])
-        run(["docker", "rm", "-f", BOT_NAME])
-        started = run(["docker", "run", "-d", "--name", BOT_NAME, *args, image, *bot_command])
+        await run(["docker", "rm", "-f", BOT_NAME])
+        started = await run(["docker", "run", "-d", "--name", BOT_NAME, *args, image, *bot_command])
         check(started.returncode == 0, f"bot: `{' '.join(bot_command)}` started")
         try:
             await conversation(fake, port, secret, code, host_url(database_url))
         finally:
             t0 = time.monotonic()
-            stop = run(["docker", "stop", "-t", "20", BOT_NAME])
+            stop = await run(["docker", "stop", "-t", "20", BOT_NAME])
             stopped_in = time.monotonic() - t0
-            status = run(["docker", "inspect", "-f", "{{.State.ExitCode}}", BOT_NAME]).stdout
-            logs = run(["docker", "logs", BOT_NAME])
+            status = (
+                await run(["docker", "inspect", "-f", "{{.State.ExitCode}}", BOT_NAME])
+            ).stdout
+            logs = await run(["docker", "logs", BOT_NAME])
             (workdir / "bot.log").write_text(logs.stdout + logs.stderr, encoding="utf-8")
-            run(["docker", "rm", "-f", BOT_NAME])
+            await run(["docker", "rm", "-f", BOT_NAME])
         check(
             stop.returncode == 0 and stopped_in < 15 and status.strip() == "0",
             f"the bot ended on SIGTERM in {stopped_in:.1f} s, exit status {status.strip()}",
@@ -209,7 +216,7 @@ async def smoke(image: str, workdir: Path) -> None:
 
         again = time.monotonic()
         before = len(fake.sent_texts(CHAT))
-        once = run(
+        once = await run(
             ["docker", "run", "--rm", *args, image, "coach", "prompts", "dispatch", "--once"]
         )
         check(
