@@ -42,7 +42,11 @@ fi
 t0=$(date +%s)
 # async-timeout: Debian 12's Python is 3.11.2, and redis needs it below 3.11.3 (the host's
 # newer 3.11 does not, so `pip wheel .` alone leaves it out)
-.venv/bin/pip wheel -q -w deploy/wheels . 'setuptools>=68' 'async-timeout>=4.0.3'
+.venv/bin/pip wheel -q -w deploy/wheels . 'setuptools>=68' 'async-timeout>=4.0.3' \
+  2>/tmp/coach-ci-wheels.log || { tail -20 /tmp/coach-ci-wheels.log; exit 1; }
+# the project itself is installed from its source; without its wheel (new bytes every time)
+# the dependencies' layer stays cached from one build to the next
+rm -f deploy/wheels/caseworker_coach-*.whl
 echo "wheels: $(( $(date +%s) - t0 )) s"
 t0=$(date +%s)
 timeout 1800 docker build -q --network host --build-arg BASE="$base" \
