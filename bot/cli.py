@@ -169,7 +169,11 @@ def train() -> None:
     kb = _knowledge(settings)
     try:
         meta = train_model(
-            kb, settings.coach_nlu_data_dir, settings.model_dir, settings.coach_knowledge_dir
+            kb,
+            settings.coach_nlu_data_dir,
+            settings.model_dir,
+            settings.coach_knowledge_dir,
+            progress=lambda line: click.echo(line, err=True),  # issue 13: steps on screen
         )
     except TrainingDataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc

@@ -16,6 +16,13 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2
   (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io debootstrap) \
     >/tmp/coach-ci-apt.log 2>&1 || skip "apt-get install docker.io debootstrap failed ($(tail -1 /tmp/coach-ci-apt.log))"
 fi
+# the compose file as docker-compose reads it, with .env.example as its .env
+if command -v docker-compose >/dev/null 2>&1 || apt-get install -y -q docker-compose >/dev/null 2>&1; then
+  tmp="$(mktemp -d)"; cp docker-compose.yml "$tmp/"; cp .env.example "$tmp/.env"
+  (cd "$tmp" && docker-compose config -q && docker-compose --profile rasa config -q)
+  echo "docker-compose.yml is valid for $(docker-compose version --short) (with and without the rasa profile)"
+  rm -rf "$tmp"
+fi
 started_dockerd=""
 if ! docker info >/dev/null 2>&1; then
   # no bridge: no addresses beyond loopback are made or used; every container is --network host

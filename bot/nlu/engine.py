@@ -19,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -86,9 +86,19 @@ class Parse:
 
 # issue 13: shown on screen when a process must train before it can answer
 TRAINING_FIRST = (
-    "Het taalmodel wordt voor het eerst getraind, dat duurt een tot drie minuten… "
+    "Het taalmodel wordt voor het eerst getraind, dat duurt ongeveer een halve minuut… "
     "(daarna start het in seconden; `make setup` of `coach train` doet dit vooraf)"
 )
+# the steps of a training, shown as it goes (issue 13: progress on screen)
+TRAINING_STEPS = (
+    "1/3 de voorbeeldzinnen worden gelezen…",
+    "2/3 het model leert de vragen herkennen (de langste stap)…",
+    "3/3 het model wordt opgeslagen…",
+)
+
+
+def _on_screen(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 class NLU:
@@ -110,7 +120,7 @@ class NLU:
             log.info("NLU model missing or stale; training into %s", model_dir)
             # issue 13: say so on screen, a first start otherwise looks hung
             print(TRAINING_FIRST, file=sys.stderr, flush=True)
-            meta = train(knowledge, data_dir, model_dir, knowledge_dir)
+            meta = train(knowledge, data_dir, model_dir, knowledge_dir, progress=_on_screen)
             print(f"Klaar: het taalmodel is getraind in {meta['seconds']} s.", file=sys.stderr)
         return cls(spacy.load(model_dir / "pipeline"))
 
@@ -228,13 +238,18 @@ def train(
     model_dir: Path,
     knowledge_dir: Path,
     examples: Iterable[tuple[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, object]:
-    """Train the pipeline from nlu_data/ and write it atomically into model_dir."""
+    """Train the pipeline from nlu_data/ and write it atomically into model_dir; `progress`
+    gets each step's line (TRAINING_STEPS)."""
+    say = progress or (lambda _line: None)
     started = time.perf_counter()
+    say(TRAINING_STEPS[0])
     data = load_training_data(data_dir)
     pairs = list(examples) if examples is not None else data.examples
     _check_labels(knowledge, data.labels)
-    nlp = build(knowledge, pairs, data.synonyms)
+    nlp = build(knowledge, pairs, data.synonyms, fitting=lambda: say(TRAINING_STEPS[1]))
+    say(TRAINING_STEPS[2])
     kept = len(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))  # type: ignore[attr-defined]
     model_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
@@ -291,7 +306,10 @@ def prune_lemma_table(nlp: Language, relevant: set[str]) -> int:
 
 
 def build(
-    knowledge: Knowledge, pairs: Sequence[tuple[str, str]], synonyms: dict[str, str]
+    knowledge: Knowledge,
+    pairs: Sequence[tuple[str, str]],
+    synonyms: dict[str, str],
+    fitting: Callable[[], None] | None = None,
 ) -> Language:
     """A trained pipeline in memory (used by `train` and by cross-validation)."""
     nlp = blank_pipeline()
@@ -308,6 +326,8 @@ def build(
         relevant.update(_WORD.findall(lemmas.lower()))
     prune_lemma_table(nlp, relevant)
     gc.collect()
+    if fitting is not None:
+        fitting()
     comp = nlp.add_pipe(_component.COMPONENT)
     assert isinstance(comp, _component.IntentComponent)
     from bot.nlu.training import fit_model
