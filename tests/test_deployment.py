@@ -113,3 +113,23 @@ def test_image_runs_as_its_own_user_with_the_model_outside_the_volume() -> None:
     assert "chmod -R a+rX /app" in dockerfile and "chown coach:coach /app/data" in dockerfile
     # training happens before the permissions are opened up, in the same layer
     assert dockerfile.index("coach train") < dockerfile.index("chmod -R a+rX")
+
+
+def test_env_example_uses_the_model_trained_into_the_image() -> None:
+    # .env.example once pointed COACH_MODEL_DIR into the (empty) data volume, so every
+    # container trained again at start, and the image's trained model went unused
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    [model_dir] = re.findall(r"COACH_MODEL_DIR=(\S+)", dockerfile)
+    assert _example_env()["COACH_MODEL_DIR"] == model_dir
+    assert not model_dir.startswith(_example_env()["COACH_DATA_DIR"])
+
+
+def test_ci_builds_and_smoke_tests_the_image() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    script = (PROJECT_ROOT / "scripts" / "ci_image.sh").read_text()
+    assert "bash scripts/ci_image.sh" in ci
+    assert "deploy/build-base.sh" in script and "scripts/image_smoke.py" in script
+    assert "--build-arg BASE=" in script and "PIP_ARGS=--no-index" in script
+    smoke = (PROJECT_ROOT / "scripts" / "image_smoke.py").read_text()
+    # the smoke test runs the compose file's own commands
+    assert 'compose_command("migrate")' in smoke and 'compose_command("bot")' in smoke
