@@ -90,6 +90,7 @@ class WebChannel:
         app.router.add_get(b + "theme.css", self.theme)
         app.router.add_get(b + "app.css", self.static_file("app.css", "text/css"))
         app.router.add_get(b + "app.js", self.static_file("app.js", "text/javascript"))
+        app.router.add_get(b + "favicon.svg", self.static_file("favicon.svg", "image/svg+xml"))
         app.router.add_get(b + "api/session", self.session)
         app.router.add_post(b + "api/message", self.message)
         app.router.add_post(b + "api/logout", self.logout)
