@@ -223,3 +223,35 @@ async def test_no_session_reaches_another_users_data_by_changing_ids(
         assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
         assert await session.scalar(select(func.count()).select_from(WebSession)) == 1
     assert mark in _said((await _as(client, one, text="/mijnreflecties"))[1])
+
+
+async def test_daily_question_waits_for_the_next_visit(client: Any, coach: Any, clock: Any) -> None:
+    """The real dispatcher with the web sender (as `coach web` runs it): what came due while
+    the user was away is handed out at the next visit, in order, once."""
+    from bot.core import texts
+    from bot.scheduler import PromptDispatcher
+
+    csrf = await start(client)
+    for body in ({"text": "/start"}, {"action": "role:professional"}, {"action": "new:no"}):
+        await say(client, csrf, **body)
+    await say(client, csrf, text="/dagelijks elke dag om 08:30")
+    web = PromptDispatcher(coach, {"web": WebSender(coach.services)}, worker="web")
+    telegram_only = PromptDispatcher(coach, {"telegram": WebSender(coach.services)}, worker="tg")
+    delivered = 0
+    for _ in range(2 * 24 * 4):  # two days away, the dispatcher ticking every 15 minutes
+        clock.advance(minutes=15)
+        assert await telegram_only.run_once() == 0  # a web user is claimed by `coach web` only
+        delivered += await web.run_once()
+    assert delivered == 2  # one a day, each day's at 08:30
+    async with coach.services.sessions() as session:
+        waiting = await session.scalar(select(func.count()).select_from(WebPending))
+    assert waiting == delivered
+    first = await (await client.get("/api/session")).json()
+    intros = [r for r in first["pending"] if texts.DAILY_INTRO in r["html"]]
+    assert (
+        len(intros) == 2
+    )  # each prompt once (the order: test_waiting_prompts_shown_once_in_order)
+    again = await (await client.get("/api/session")).json()
+    assert again["pending"] == []
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WebPending)) == 0
