@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium_axe_python import Axe
@@ -236,6 +237,22 @@ class Browser:
         assert buttons, f"no button {label!r}; the page says:\n{self.log_text()[-3000:]}"
         buttons[-1].click()
 
+    def key_to(self, label: str, back: bool = False, limit: int = 80) -> None:
+        """Keyboard only: (Shift+)Tab until the focused element's text starts with `label`,
+        then Enter."""
+        for _ in range(limit):
+            chain = ActionChains(self.driver)
+            if back:
+                chain.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+            else:
+                chain.send_keys(Keys.TAB)
+            chain.perform()
+            active = self.driver.switch_to.active_element
+            if active.text.strip().startswith(label):
+                active.send_keys(Keys.ENTER)
+                return
+        raise AssertionError(f"{label!r} not reached with the keyboard")
+
     def menu(self, label: str) -> None:
         self.driver.find_element(By.CSS_SELECTOR, ".menu summary").click()
         self.driver.find_element(By.XPATH, f"//nav//button[normalize-space()='{label}']").click()
@@ -265,14 +282,23 @@ def report(violations: list[dict[str, Any]]) -> str:
     return Axe.report(violations)
 
 
-def onboard(browser: Browser, link: str) -> None:
+def onboard(browser: Browser, link: str, keyboard: bool = False) -> None:
+    """Open the invite link and answer the two onboarding buttons (tapped, or by keyboard:
+    Shift+Tab back from the input, where the focus is, to the newest button)."""
     browser.driver.get(link)
     browser.wait_for("Wat is je rol?")
     assert browser.driver.current_url.rstrip("/") + "/" == link.split("i/")[0]  # code not kept
-    browser.tap("Klantmanager")
+    assert browser.focused_id() == "text"
+    if keyboard:
+        browser.key_to("Klantmanager", back=True)
+    else:
+        browser.tap("Klantmanager")
     browser.wait_for("Ben je nieuw")
     seen = browser.bot_count()
-    browser.tap("Nee")
+    if keyboard:
+        browser.key_to("Nee", back=True)
+    else:
+        browser.tap("Nee")
     time.sleep(0.5)
     deadline = time.monotonic() + WAIT
     while browser.bot_count() == seen and time.monotonic() < deadline:
@@ -343,11 +369,12 @@ def test_web_chat_in_chromium(server: Server, tmp_path: Path) -> None:
 
         # -- another user, a desktop browser of its own: none of the first one's data -------
         desktop = Browser(tmp_path / "desktop", 1280, 900, mobile=False)
-        onboard(desktop, server.invite())
+        onboard(desktop, server.invite(), keyboard=True)  # keyboard only, on this one
         second = next(i for i in server.user_ids() if i != first)
         assert QUESTION not in desktop.log_text() and ANSWER not in desktop.log_text()
         seen = desktop.bot_count()
-        desktop.menu("Mijn notitieboek")
+        desktop.key_to("Menu", back=True)  # the menu opens with Enter
+        desktop.key_to("Mijn notitieboek")
         assert "Je hebt nog geen reflecties" in desktop.wait_for("reflecties", after=seen)
         seen = desktop.bot_count()
         desktop.menu("Al mijn gegevens downloaden")
