@@ -15,6 +15,7 @@ BENCHES = [
     "prompt_fanout.py",
     "telegram_cold_start.py",
     "telegram_throughput.py --replicas 2",  # as docker-compose.yml runs the bot
+    "web_throughput.py",  # issue 18
 ]
 
 if __name__ == "__main__":

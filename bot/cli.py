@@ -502,10 +502,6 @@ def maintenance_purge() -> None:
     )
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # issue 17: team insight per organisation, off unless enabled here
 @main.group()
 def org() -> None:
@@ -549,3 +545,7 @@ def web_command(host: str, port: int) -> None:
     settings = _settings()
     setup_logging(getattr(logging, settings.coach_log_level.upper(), logging.INFO))
     asyncio.run(run_web(settings, host, port))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()  # last: every command above is registered first (`python -m bot.cli web`)

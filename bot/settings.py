@@ -113,6 +113,19 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level '{value}' (DEBUG, INFO, WARNING, ERROR)")
         return value
 
+    @field_validator("coach_web_color")
+    @classmethod
+    def _readable_on_white(cls, value: str) -> str:  # issue 18: text on white, white on it
+        def linear(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(value[i : i + 2], 16) for i in (1, 3, 5))
+        ratio = 1.05 / (0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b) + 0.05)
+        if ratio < 4.5:  # WCAG 2.1 AA for normal text
+            raise ValueError(f"contrast with white is {ratio:.1f}:1; WCAG AA needs 4.5:1 (darker)")
+        return value
+
     @model_validator(mode="after")
     def _production_needs_a_key(self) -> Settings:
         # The #14 key file in the data folder counts as a usable key too (see usable_key).

@@ -90,6 +90,7 @@ class WebChannel:
         app.router.add_get(b + "theme.css", self.theme)
         app.router.add_get(b + "app.css", self.static_file("app.css", "text/css"))
         app.router.add_get(b + "app.js", self.static_file("app.js", "text/javascript"))
+        app.router.add_get(b + "favicon.svg", self.static_file("favicon.svg", "image/svg+xml"))
         app.router.add_get(b + "api/session", self.session)
         app.router.add_post(b + "api/message", self.message)
         app.router.add_post(b + "api/logout", self.logout)
@@ -309,8 +310,11 @@ class WebChannel:
                 replies_out.append(notice(await self._koppel(who, argument)))
             else:
                 ref = UserRef(who.channel, who.channel_user_id)
-                replies_out += [render(r) for r in await self.coach.handle(ref, incoming)]
-                ended = not await self._exists(who.user_id)
+                replies = await self.coach.handle(ref, incoming)
+                replies_out += [render(r) for r in replies]
+                # only an erase can end the user: no query for every other message
+                erased = any(r.text == texts.DELETED for r in replies)
+                ended = erased and not await self._exists(who.user_id)
         except Exception:
             ERRORS.labels(CHANNEL).inc()
             log.exception("error while handling a web message", extra={"user_id": who.user_id})

@@ -149,3 +149,109 @@ async def test_page_headers(client: Any) -> None:
     assert "http" not in body.replace("http-equiv", "")  # nothing from elsewhere
     assert (await client.get("/healthz")).status == 200
     assert (await client.get("/metrics")).status == 200
+
+
+async def _visitor(http: TestClient) -> dict[str, str]:
+    """A new browser: its own session; the headers it sends (the cookie jar is left empty)."""
+    http.session.cookie_jar.clear()
+    csrf = await start(http)
+    token = next(c.value for c in http.session.cookie_jar if c.key == COOKIE)
+    http.session.cookie_jar.clear()
+    return {"Cookie": f"{COOKIE}={token}", "X-CSRF-Token": csrf}
+
+
+async def _as(
+    http: TestClient, headers: dict[str, str], path: str = "/api/message", **body: Any
+) -> tuple[int, dict[str, Any]]:
+    res = await http.post(path, json=body, headers=headers)
+    return res.status, (await res.json())
+
+
+def _said(data: dict[str, Any]) -> str:
+    """All a reply says, downloads included."""
+    import base64
+
+    parts = [r["html"] for r in data.get("replies", [])]
+    parts += [
+        base64.b64decode(r["document"]["content_b64"]).decode("utf-8", "replace")
+        for r in data.get("replies", [])
+        if "document" in r
+    ]
+    return "\n".join(parts)
+
+
+async def test_no_session_reaches_another_users_data_by_changing_ids(
+    client: Any, coach: Any
+) -> None:
+    mark = "Ik merkte dat ik de werkgever te weinig vroeg naar zijn eigen zorgen."
+    one = await _visitor(client)
+    for body in ({"text": "/start"}, {"action": "role:professional"}, {"action": "new:no"}):
+        assert (await _as(client, one, **body))[0] == 200
+    await _as(client, one, text="werkgever wil geen vrouw met een hoofddoek aannemen")
+    await _as(client, one, text=mark)
+    async with coach.services.sessions() as session:
+        first = (await session.execute(select(User.id, User.channel_user_id))).one()
+        stored_hash = await session.scalar(select(WebSession.token_hash))
+    assert mark in _said((await _as(client, one, text="/mijnreflecties"))[1])
+
+    two = await _visitor(client)
+    await _as(client, two, text="/start")
+    ids = {"user_id": first.id, "channel": "web", "channel_user_id": first.channel_user_id}
+    # the first user's ids in the body, the query string and headers change nothing
+    for text in ("/mijnreflecties", "/export"):
+        status, data = await _as(client, two, text=text, **ids)
+        assert status == 200 and mark not in _said(data)
+        res = await client.post(
+            f"/api/message?user_id={first.id}&channel_user_id={first.channel_user_id}",
+            json={"text": text, **ids},
+            headers={**two, "X-User-Id": str(first.id), "X-Channel-User-Id": first.channel_user_id},
+        )
+        assert res.status == 200 and mark not in _said(await res.json())
+    # the second session with the first one's CSRF token, or the first one's stored hash as
+    # a cookie (what a copy of the database would give), is refused
+    crossed = {"Cookie": two["Cookie"], "X-CSRF-Token": one["X-CSRF-Token"]}
+    assert (await _as(client, crossed, text="/mijnreflecties"))[0] == 403
+    leaked = {"Cookie": f"{COOKIE}={stored_hash}", "X-CSRF-Token": one["X-CSRF-Token"]}
+    assert (await _as(client, leaked, text="/mijnreflecties"))[0] == 401
+    # an erase or logout from the second session with the first one's ids ends only the second
+    await _as(client, two, text="/vergeet", **ids)
+    status, data = await _as(client, two, action="delete:yes", **ids)
+    assert status == 200 and data["ended"] is True
+    assert (await _as(client, two, path="/api/logout", **ids))[0] == 401
+    async with coach.services.sessions() as session:
+        assert list(await session.scalars(select(User.id))) == [first.id]
+        assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
+        assert await session.scalar(select(func.count()).select_from(WebSession)) == 1
+    assert mark in _said((await _as(client, one, text="/mijnreflecties"))[1])
+
+
+async def test_daily_question_waits_for_the_next_visit(client: Any, coach: Any, clock: Any) -> None:
+    """The real dispatcher with the web sender (as `coach web` runs it): what came due while
+    the user was away is handed out at the next visit, in order, once."""
+    from bot.core import texts
+    from bot.scheduler import PromptDispatcher
+
+    csrf = await start(client)
+    for body in ({"text": "/start"}, {"action": "role:professional"}, {"action": "new:no"}):
+        await say(client, csrf, **body)
+    await say(client, csrf, text="/dagelijks elke dag om 08:30")
+    web = PromptDispatcher(coach, {"web": WebSender(coach.services)}, worker="web")
+    telegram_only = PromptDispatcher(coach, {"telegram": WebSender(coach.services)}, worker="tg")
+    delivered = 0
+    for _ in range(2 * 24 * 4):  # two days away, the dispatcher ticking every 15 minutes
+        clock.advance(minutes=15)
+        assert await telegram_only.run_once() == 0  # a web user is claimed by `coach web` only
+        delivered += await web.run_once()
+    assert delivered == 2  # one a day, each day's at 08:30
+    async with coach.services.sessions() as session:
+        waiting = await session.scalar(select(func.count()).select_from(WebPending))
+    assert waiting == delivered
+    first = await (await client.get("/api/session")).json()
+    intros = [r for r in first["pending"] if texts.DAILY_INTRO in r["html"]]
+    assert (
+        len(intros) == 2
+    )  # each prompt once (the order: test_waiting_prompts_shown_once_in_order)
+    again = await (await client.get("/api/session")).json()
+    assert again["pending"] == []
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(WebPending)) == 0
