@@ -48,7 +48,7 @@ _FAMILY_PREFIXES = ("weduw", "tweeling")  # "weduwe" and "tweeling" also begin l
 _AGE_RE = re.compile(
     r"(?<![\w,.])(?:(?P<a>\d{2})[ ]*(?:jaar(?:[ ]+oud)?|jr\.?)(?![\w])|"
     r"(?<=van )(?P<b>\d{2})(?![\w]|[ ]*(?:euro|uur|minuten|procent|%|kilo|km|cm))|"
-    r"(?<=, )(?P<c>\d{2})(?=,)|(?P<d>\d{2})-jarige?)"
+    r"(?<=, )(?P<c>\d{2})(?=,)|(?P<d>\d{2})-jarige?|(?<=\()(?P<e>\d{2})(?=\)))"
 )
 
 
@@ -96,9 +96,36 @@ def find_facts(t: str, lists: WordLists | None = None, tokens: Tokens | None = N
     starts = sorted(set(toks.digits).union(p for p, _ in family))
     out += [("GEZIN", m.start(), m.end()) for m in matches_at(_FAMILY_RE, t, starts)]
     for m in matches_at(_AGE_RE, t, toks.digits):
-        g = next(x for x in ("a", "b", "c", "d") if m.group(x))
+        g = next(x for x in ("a", "b", "c", "d", "e") if m.group(x))
         if 16 <= int(m.group(g)) <= 99:
             out.append(("LEEFTIJD", m.start(), m.end()))
+    return out
+
+
+_NUMBER_RE = re.compile(
+    r"\b(?:\d{1,2}|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\b", re.IGNORECASE
+)
+
+
+def generalise(t: str, facts: list[Span]) -> list[Span]:
+    """The spans redaction replaces in a text whose ``facts`` identify a person together.
+
+    Each fact is generalised rather than removed where that is enough: the number in
+    "4 kinderen" or "vader van 3" becomes "[aantal]" (that there are children stays), other
+    family facts ("weduwe", "alleenstaande moeder") "[gezin]"; a nationality, town,
+    employer, street, exact age or rare profession becomes its placeholder. Outside an
+    identifying combination nothing of this is touched ("Ze heeft 4 kinderen." stays).
+    """
+    out: list[Span] = []
+    for kind, s, e in facts:
+        if kind == "GEZIN":
+            number = _NUMBER_RE.search(t, s, e)
+            if number is not None:
+                out.append(("AANTAL", number.start(), number.end()))
+                continue
+            if t[e - 1] == ",":  # "getrouwd," keeps its comma
+                e -= 1
+        out.append((kind, s, e))
     return out
 
 

@@ -61,6 +61,10 @@ _PRIORITY = {
             "STRAAT",
             "WOONPLAATS",
             "LEEFTIJD",
+            "NATIONALITEIT",
+            "BEROEP",
+            "AANTAL",
+            "GEZIN",
         )
     )
 }
@@ -148,8 +152,7 @@ class ClientDataGuard:
         named = any(k == "NAAM" for k, _, _ in core)
         combo = combinations.combine(facts, named)
         if combo.identifying:
-            parts = [s for s in facts if s[0] in _PRIORITY]
-            core = _resolve(core + parts)
+            core = _resolve(core + combinations.generalise(t, facts))
         return core, combo
 
 
