@@ -125,6 +125,8 @@ def generalise(t: str, facts: list[Span]) -> list[Span]:
                 continue
             if t[e - 1] == ",":  # "getrouwd," keeps its comma
                 e -= 1
+            while e < len(t) and t[e].isalpha():  # "tweelingen": the whole word
+                e += 1
         out.append((kind, s, e))
     return out
 

@@ -90,12 +90,23 @@ def find_employers(
 ) -> list[Span]:
     lists = lists or word_lists()
     toks = tokens if tokens is not None else Tokens(t, lists)
+    out = listed_employers(t, lists, toks)
+    cues = [p for p, _ in toks.find(_EMPLOYER_CUES)]
+    for m in matches_at(_EMPLOYER_CUE_RE, t, cues):
+        words = list(WORD_RE.finditer(t, m.start("e"), m.end("e")))
+        if words and fold(words[0].group()) not in lists.places:
+            out.append(("WERKGEVER", m.start("e"), m.end("e")))
+    return out
+
+
+def listed_employers(t: str, lists: WordLists, tokens: Tokens) -> list[Span]:
+    """Every listed employer, as written, with no letter, digit or _ on either side; where
+    two overlap the first wins, and of those starting at one place the longest (as a search
+    for the alternation of all of them, longest first, would find)."""
     out: list[Span] = []
-    # A listed employer, as written, with no letter, digit or _ on either side; where two
-    # overlap the first wins, and of those starting at one place the longest.
     index = _employer_index(lists.employers)
     reach = 0
-    for pos, key in toks.find(index):
+    for pos, key in tokens.find(index):
         if pos < reach or _is_word_char(t, pos - 1):
             continue
         for e in index[key]:
@@ -104,15 +115,4 @@ def find_employers(
                 out.append(("WERKGEVER", pos, end))
                 reach = end
                 break
-    reach = 0
-    for pos, _ in toks.find(_EMPLOYER_CUES):
-        if pos < reach:
-            continue
-        m = _EMPLOYER_CUE_RE.match(t, pos)
-        if m is None:
-            continue
-        reach = m.end()
-        words = list(WORD_RE.finditer(t, m.start("e"), m.end("e")))
-        if words and fold(words[0].group()) not in lists.places:
-            out.append(("WERKGEVER", m.start("e"), m.end("e")))
     return out

@@ -76,6 +76,7 @@ def test_one_fact_alone_is_not_client_data_and_is_kept() -> None:
         ),
         # beside a name, a fact is part of what identifies
         ("Klant Ahmed heeft 4 kinderen.", "Klant [klant] heeft [aantal] kinderen."),
+        ("Klant Ahmed heeft tweelingen.", "Klant [klant] heeft [gezin]."),
     ],
 )
 def test_facts_of_an_identifying_combination_are_generalised(text: str, cleaned: str) -> None:
