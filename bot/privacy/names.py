@@ -30,6 +30,7 @@ from bot.privacy.tokens import (
     NEVER,
     PARTICLE,
     PLACE,
+    PREFIXED,
     TITLE,
     TITLES,
     WORD_RE,
@@ -131,7 +132,7 @@ def find_names(t: str, lists: WordLists | None = None, tokens: Tokens | None = N
         w = words[i]
         listed = bool(c & LISTED)
         dutch = bool(c & DUTCH)
-        if not w[0].isupper():
+        if not (w[0].isupper() or c & PREFIXED):
             # lower case: a listed name that is no Dutch word, after a cue ("met ali")
             if (
                 listed
@@ -192,10 +193,11 @@ def find_names(t: str, lists: WordLists | None = None, tokens: Tokens | None = N
                 is_name[k]
                 or lower_pair
                 or (
-                    wk[0].isupper()
+                    (wk[0].isupper() or ck & PREFIXED)
                     and not ck & NEVER
-                    and not (ck & DUTCH and not ck & LISTED)
                     and not (ck & PLACE and not ck & LISTED)
+                    # after a particle ("bin Laden", "van Dijk") a Dutch word is a name too
+                    and (k > j or not (ck & DUTCH and not ck & LISTED))
                 )
             ):
                 e = ends[k]

@@ -31,6 +31,7 @@ __all__ = [
     "PARTICLE",
     "PARTICLES",
     "PLACE",
+    "PREFIXED",
     "RARE_JOB",
     "TITLE",
     "TITLES",
@@ -54,6 +55,10 @@ JOINED = 256  # the word has an apostrophe or hyphen inside ("El-Amin", "Ahmed's
 # Worth a look by the name rules: capitalised, or a listed name in lower case that is no
 # Dutch word ("met ali"); never a title, particle or never-name.
 CANDIDATE = 512
+# A name with a particle joined in front: "al-Hashimi", "el-Amin", "bin-Salem"; counts as
+# capitalised.
+PREFIXED = 1024
+_PREFIXED_RE = re.compile(r"(?:al|el|ul|bin|ben|ibn|abu|abd|ould)[-'’][A-Z]", re.IGNORECASE)
 
 # Words before a name that make it a name ("mevr. Bakker", "klant Roos").
 TITLES = frozenset(
@@ -191,8 +196,12 @@ def _classify(word: str, lists: WordLists) -> tuple[str, int]:
         bits |= RARE_JOB
     if "-" in word or "'" in word or "’" in word:
         bits |= JOINED
+        prefixed = _PREFIXED_RE.match(word)
+        if prefixed is not None and word[prefixed.end() - 1].isupper():
+            bits |= PREFIXED
     if not bits & (NEVER | TITLE | PARTICLE) and (
         word[0].isupper()
+        or bits & PREFIXED
         or (
             bits & LISTED
             and not bits & DUTCH

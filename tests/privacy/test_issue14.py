@@ -159,3 +159,20 @@ def test_coach_scan_json_one_object_per_line() -> None:
     assert [r["cleaned"] for r in rows] == ["Klant [klant] belde.", "Goed gesprek."]
     assert rows[0]["findings"] == [{"kind": "NAAM", "start": 6, "end": 11}]
     assert rows[1]["findings"] == []
+
+
+@pytest.mark.parametrize(
+    "text,cleaned",
+    [
+        ("Ik sprak met mevrouw al-Hashimi over werk.", "Ik sprak met mevrouw [klant] over werk."),
+        ("Meneer Omar bin Laden belde.", "Meneer [klant] belde."),
+        ("Mohamed ould Abdallah zei dat hij wil.", "[klant] zei dat hij wil."),
+        ("Dhr. A.M. Hashimi kwam te laat.", "Dhr. [klant] kwam te laat."),
+        (
+            "Ik had een gesprek met ali over zijn cv.",
+            "Ik had een gesprek met [klant] over zijn cv.",
+        ),
+    ],
+)
+def test_names_with_particles_initials_and_in_lower_case(text: str, cleaned: str) -> None:
+    assert scan(text).cleaned == cleaned
