@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from bot.privacy.lists import WordLists, word_lists
-from bot.privacy.normalise import fold
-from bot.privacy.numbers import WORD_RE, Span
+from bot.privacy.tokens import NATIONALITY, RARE_JOB, Span, Tokens, matches_at
 
 THRESHOLD = 3
+_FACT_BITS = NATIONALITY | RARE_JOB
 
 LABELS = {
     "NAAM": "naam",
@@ -39,10 +39,16 @@ _FAMILY_RE = re.compile(
     r"(?:getrouwd|gescheiden),)",
     re.IGNORECASE,
 )
+# where _FAMILY_RE can start, besides a digit: its first words, folded
+_FAMILY_FIRST_WORDS = frozenset(
+    "een twee drie vier vijf zes zeven acht negen tien elf twaalf vader moeder "
+    "alleenstaande zoon dochter getrouwd gescheiden".split()
+)
+_FAMILY_PREFIXES = ("weduw", "tweeling")  # "weduwe" and "tweeling" also begin longer words
 _AGE_RE = re.compile(
     r"(?<![\w,.])(?:(?P<a>\d{2})[ ]*(?:jaar(?:[ ]+oud)?|jr\.?)(?![\w])|"
     r"(?<=van )(?P<b>\d{2})(?![\w]|[ ]*(?:euro|uur|minuten|procent|%|kilo|km|cm))|"
-    r"(?<=, )(?P<c>\d{2})(?=,)|(?P<d>\d{2})-jarige?)"
+    r"(?<=, )(?P<c>\d{2})(?=,)|(?P<d>\d{2})-jarige?|(?<=\()(?P<e>\d{2})(?=\)))"
 )
 
 
@@ -71,21 +77,57 @@ class Combination:
         return f"{', '.join(labels[:-1])} en {labels[-1]} samen maken iemand herkenbaar"
 
 
-def find_facts(t: str, lists: WordLists | None = None) -> list[Span]:
+def find_facts(t: str, lists: WordLists | None = None, tokens: Tokens | None = None) -> list[Span]:
     """Nationality, family, age and profession spans (places and employers come from places)."""
     lists = lists or word_lists()
+    toks = tokens if tokens is not None else Tokens(t, lists)
     out: list[Span] = []
-    for m in WORD_RE.finditer(t):
-        f = fold(m.group())
-        if m.group()[0].isupper() and f in lists.nationalities:
-            out.append(("NATIONALITEIT", m.start(), m.end()))
-        elif f in lists.rare_jobs or f.split("-")[-1] in lists.rare_jobs:
-            out.append(("BEROEP", m.start(), m.end()))
-    out += [("GEZIN", m.start(), m.end()) for m in _FAMILY_RE.finditer(t)]
-    for m in _AGE_RE.finditer(t):
-        g = next(x for x in ("a", "b", "c", "d") if m.group(x))
+    words, classes = toks.words, toks.classes
+    for i, c in enumerate(classes):
+        if not c & _FACT_BITS:
+            continue
+        if c & NATIONALITY and words[i][0].isupper():
+            out.append(("NATIONALITEIT", toks.starts[i], toks.ends[i]))
+        elif c & RARE_JOB:
+            out.append(("BEROEP", toks.starts[i], toks.ends[i]))
+    # Both patterns are tried only where they can start: at a digit after no letter or
+    # digit, or at a word they start with (as finditer would, without trying every place).
+    family = toks.find(_FAMILY_FIRST_WORDS, folded=True, prefixes=_FAMILY_PREFIXES)
+    starts = sorted(set(toks.digits).union(p for p, _ in family))
+    out += [("GEZIN", m.start(), m.end()) for m in matches_at(_FAMILY_RE, t, starts)]
+    for m in matches_at(_AGE_RE, t, toks.digits):
+        g = next(x for x in ("a", "b", "c", "d", "e") if m.group(x))
         if 16 <= int(m.group(g)) <= 99:
             out.append(("LEEFTIJD", m.start(), m.end()))
+    return out
+
+
+_NUMBER_RE = re.compile(
+    r"\b(?:\d{1,2}|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)\b", re.IGNORECASE
+)
+
+
+def generalise(t: str, facts: list[Span]) -> list[Span]:
+    """The spans redaction replaces in a text whose ``facts`` identify a person together.
+
+    Each fact is generalised rather than removed where that is enough: the number in
+    "4 kinderen" or "vader van 3" becomes "[aantal]" (that there are children stays), other
+    family facts ("weduwe", "alleenstaande moeder") "[gezin]"; a nationality, town,
+    employer, street, exact age or rare profession becomes its placeholder. Outside an
+    identifying combination nothing of this is touched ("Ze heeft 4 kinderen." stays).
+    """
+    out: list[Span] = []
+    for kind, s, e in facts:
+        if kind == "GEZIN":
+            number = _NUMBER_RE.search(t, s, e)
+            if number is not None:
+                out.append(("AANTAL", number.start(), number.end()))
+                continue
+            if t[e - 1] == ",":  # "getrouwd," keeps its comma
+                e -= 1
+            while e < len(t) and t[e].isalpha():  # "tweelingen": the whole word
+                e += 1
+        out.append((kind, s, e))
     return out
 
 

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from bot.privacy import combinations, names, numbers, places
 from bot.privacy.lists import word_lists
 from bot.privacy.normalise import Normalised as _Normalised
+from bot.privacy.normalise import fold
 from bot.privacy.redaction import KINDS, LABEL, PLACEHOLDER, Finding, Findings, Scan
+from bot.privacy.tokens import Tokens
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,10 @@ _PRIORITY = {
             "STRAAT",
             "WOONPLAATS",
             "LEEFTIJD",
+            "NATIONALITEIT",
+            "BEROEP",
+            "AANTAL",
+            "GEZIN",
         )
     )
 }
@@ -118,34 +125,34 @@ class ClientDataGuard:
 
     def _detect(self, t: str) -> tuple[list[tuple[str, int, int]], combinations.Combination]:
         lists = word_lists()
+        tokens = Tokens(t, lists)
         spans: list[tuple[str, int, int]] = []
         spans += numbers.find_iban(t)
         spans += numbers.find_email(t)
-        spans += numbers.find_bsn(t)
-        spans += numbers.find_vnummer(t)
-        spans += numbers.find_phone(t)
-        spans += numbers.find_foreign_phone(t)
-        spans += numbers.find_dates(t, self._clock().year)
-        spans += numbers.find_addresses(t)
+        spans += numbers.find_bsn(t, tokens)
+        spans += numbers.find_vnummer(t, tokens)
+        spans += numbers.find_phone(t, tokens)
+        spans += numbers.find_foreign_phone(t, tokens)
+        spans += numbers.find_dates(t, self._clock().year, tokens)
+        spans += numbers.find_addresses(t, tokens)
         name_spans: list[tuple[str, int, int]] = []
         if self.names:
-            name_spans = names.find_names(t, lists)
+            name_spans = names.find_names(t, lists, tokens)
             if self.use_deduce:
                 name_spans += names.find_names_by_deduce(t, lists)
         # places and employers win over a name reading of the same word ("bij de Jumbo")
         place_spans = (
-            places.find_employers(t, lists)
-            + places.find_towns(t, lists)
+            places.find_employers(t, lists, tokens)
+            + places.find_towns(t, lists, tokens)
             + places.find_streets(t, lists)
         )
         name_spans = _without_overlap(name_spans, place_spans)
-        core = _propagate(t, _resolve(spans + name_spans))
-        facts = combinations.find_facts(t, lists) + _without_overlap(place_spans, core)
+        core = _propagate(t, _resolve(spans + name_spans), tokens)
+        facts = combinations.find_facts(t, lists, tokens) + _without_overlap(place_spans, core)
         named = any(k == "NAAM" for k, _, _ in core)
         combo = combinations.combine(facts, named)
         if combo.identifying:
-            parts = [s for s in facts if s[0] in _PRIORITY]
-            core = _resolve(core + parts)
+            core = _resolve(core + combinations.generalise(t, facts))
         return core, combo
 
 
@@ -181,35 +188,61 @@ def scan(text: str) -> Findings:
 def _resolve(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Merge overlapping spans of one kind; between kinds the higher-priority one wins."""
     merged: dict[str, list[list[int]]] = {}
-    for kind, s, e in sorted(spans, key=lambda x: (x[0], x[1], -x[2])):
+    for kind, s, e in sorted(spans):
         if e <= s:
             continue
-        lst = merged.setdefault(kind, [])
+        lst = merged.get(kind)
+        if lst is None:
+            lst = merged[kind] = []
         if lst and s < lst[-1][1]:
             lst[-1][1] = max(lst[-1][1], e)
         else:
             lst.append([s, e])
-    candidates = [(k, s, e) for k, lst in merged.items() for s, e in lst]
-    candidates.sort(key=lambda x: (_PRIORITY[x[0]], x[1]))
+    # Kind by kind in order of priority, keep the spans that overlap nothing kept so far:
+    # one walk along the kept spans (in order of position) per kind.
     taken: list[tuple[str, int, int]] = []
-    starts: list[int] = []  # sorted starts of taken spans, for overlap checks
-    for kind, s, e in candidates:
-        i = bisect.bisect_left(starts, s)
-        if i > 0 and taken[i - 1][2] > s:
-            continue
-        if i < len(starts) and starts[i] < e:
-            continue
-        starts.insert(i, s)
-        taken.insert(i, (kind, s, e))
+    for kind in sorted(merged, key=_PRIORITY.__getitem__):
+        fresh = []
+        j = 0
+        n = len(taken)
+        for s, e in merged[kind]:
+            while j < n and taken[j][2] <= s:
+                j += 1
+            # taken[j] is the first kept span that ends after s: it overlaps if it starts
+            # before e (every later one starts later still)
+            if j < n and taken[j][1] < e:
+                continue
+            fresh.append((kind, s, e))
+        if fresh:
+            taken = sorted(taken + fresh, key=_start) if taken else fresh
     return taken
+
+
+def _start(span: tuple[str, int, int]) -> int:
+    return span[1]
 
 
 def _boundary_ok(t: str, s: int, e: int) -> bool:
     return (s == 0 or not t[s - 1].isalnum()) and (e == len(t) or not t[e].isalnum())
 
 
-def _propagate(t: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Also mark other whole-word occurrences of every value that was found."""
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_RUN_RE = re.compile(r"[^\W_]+")  # letters and digits: exactly str.isalnum
+_DIGIT_RUN_RE = re.compile(r"(?<![^\W_])\d[^\W_]*")
+
+
+def _propagate(
+    t: str, spans: list[tuple[str, int, int]], tokens: Tokens
+) -> list[tuple[str, int, int]]:
+    """Also mark other whole-word occurrences of every value that was found.
+
+    Names are compared in lower case, other values as written. A whole-word occurrence of
+    a value that starts with letters starts a word of ``tokens`` (or a part of one after a
+    hyphen or apostrophe) with the same first letters; one that starts with a digit starts
+    a run of digits and letters equal to the value's first run. So the words and digit
+    runs of the text are looked up among the values once, instead of searching the text
+    for every value. The few values that start otherwise ("+31 6 ...") are searched.
+    """
     if not spans:
         return spans
     lowered = t.lower()
@@ -221,15 +254,38 @@ def _propagate(t: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int
             values.setdefault((value.lower(), True), kind)
         else:
             values.setdefault((value, False), kind)
+    by_letters: dict[str, list[tuple[str, bool, str]]] = {}
+    by_digits: dict[str, list[tuple[str, bool, str]]] = {}
     extra = []
     for (value, folded), kind in values.items():
-        hay = lowered if folded else t
-        pos = hay.find(value)
-        while pos != -1:
+        if (first := _LETTERS_RE.match(value)) is not None:
+            by_letters.setdefault(fold(first.group()), []).append((value, folded, kind))
+        elif not folded and value[0].isdigit() and (run := _RUN_RE.match(value)) is not None:
+            by_digits.setdefault(run.group(), []).append((value, folded, kind))
+        else:
+            hay = lowered if folded else t
+            pos = hay.find(value)
+            while pos != -1:
+                end = pos + len(value)
+                if _boundary_ok(t, pos, end):
+                    extra.append((kind, pos, end))
+                pos = hay.find(value, pos + 1)
+    hits = tokens.find(by_letters, folded=True) if by_letters else []
+    for pos, key in hits:
+        for value, folded, kind in by_letters[key]:
             end = pos + len(value)
-            if _boundary_ok(t, pos, end):
+            if (lowered if folded else t).startswith(value, pos) and _boundary_ok(t, pos, end):
                 extra.append((kind, pos, end))
-            pos = hay.find(value, pos + 1)
+    if by_digits:
+        for m in _DIGIT_RUN_RE.finditer(t):
+            for value, folded, kind in by_digits.get(m.group(), ()):
+                pos = m.start()
+                end = pos + len(value)
+                if (lowered if folded else t).startswith(value, pos) and _boundary_ok(t, pos, end):
+                    extra.append((kind, pos, end))
+    if extra:
+        known = set(spans)
+        extra = [x for x in extra if x not in known]
     if not extra:
         return spans
     return _resolve(spans + extra)

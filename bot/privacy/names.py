@@ -14,6 +14,7 @@ never names; a Dutch place after "uit/in/te/naar" is a place.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import logging
 import re
@@ -22,16 +23,23 @@ from typing import Any
 
 from bot.privacy.lists import WordLists, word_lists
 from bot.privacy.normalise import fold
-from bot.privacy.numbers import WORD_RE, Span
+from bot.privacy.tokens import (
+    CANDIDATE,
+    DUTCH,
+    LISTED,
+    NEVER,
+    PARTICLE,
+    PLACE,
+    PREFIXED,
+    TITLE,
+    TITLES,
+    WORD_RE,
+    Span,
+    Tokens,
+)
 
 log = logging.getLogger(__name__)
 
-TITLES = frozenset(
-    "meneer mevrouw mevr mw mvr dhr hr heer juf juffrouw klant klante cliënt client "
-    "cliente cliënte deelnemer deelneemster kandidaat statushouder zoon dochter broer zus "
-    "vader moeder echtgenoot echtgenote partner buurman buurvrouw oom tante neef nicht "
-    "collega mr dr".split()
-)
 _WEAK_CUES = frozenset(
     "met sprak spreek zag zie belde bel heb had vroeg hielp help gaf geef ik en van voor "
     "aan over volgens tegen laat liet leerde vond gezegd uitgelegd".split()
@@ -46,12 +54,10 @@ _DETERMINERS = frozenset(
     "de het een die deze dit dat bij op in naar uit te the onze ons mijn je jouw".split()
 )
 _PLACE_PREPOSITIONS = frozenset("uit in te naar rond nabij bij woont".split())
-_PARTICLES = frozenset(
-    "al el van de der den ter ten te von bin ben ibn abu abd ould ag da di du la le".split()
-)
 _SENTENCE_END = ".!?:;\n\r"
-_INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.[ ]?){1,3}(?=[ ]?[A-Z][a-z])")
-_POSSESSIVE_RE = re.compile(r"['’]s$")
+# Initials: "J.", "A.M. " before a capitalised word, after no letter, digit or dot. (The
+# look-behind comes after the first capital, so a search skips to capitals quickly.)
+_INITIALS_RE = re.compile(r"[A-Z](?<![\w.][A-Z])\.[ ]?(?:[A-Z]\.[ ]?){0,2}(?=[ ]?[A-Z][a-z])")
 
 
 def _at_sentence_start(t: str, pos: int) -> bool:
@@ -59,16 +65,6 @@ def _at_sentence_start(t: str, pos: int) -> bool:
     while i >= 0 and t[i] in " \t\"'‘“(-":
         i -= 1
     return i < 0 or t[i] in _SENTENCE_END
-
-
-class _Token:
-    __slots__ = ("end", "folded", "start", "word")
-
-    def __init__(self, word: str, start: int, end: int) -> None:
-        self.word = word
-        self.start = start
-        self.end = end
-        self.folded = fold(_POSSESSIVE_RE.sub("", word))
 
 
 def _is_dutch(lists: WordLists, folded: str) -> bool:
@@ -79,83 +75,101 @@ def _is_dutch(lists: WordLists, folded: str) -> bool:
     return False
 
 
-def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
+def _joined(t: str, a_end: int, b_start: int, titles: bool = False) -> bool:
+    """True when nothing but one space, a hyphen or up to two blanks lies between words."""
+    if b_start - a_end == 1:
+        c = t[a_end]
+        if c == " " or c == "-":
+            return True
+    gap = t[a_end:b_start]
+    if titles:
+        gap = gap.replace(".", "", 1).replace(":", "", 1)
+    return gap == " " or gap == "-" or (len(gap) <= 2 and gap.strip() == "")
+
+
+def find_names(t: str, lists: WordLists | None = None, tokens: Tokens | None = None) -> list[Span]:
+    """NAAM spans in normalised text ``t`` (``tokens``: its words, when already split)."""
     lists = lists or word_lists()
-    toks = [_Token(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(t)]
-    n = len(toks)
+    toks = tokens if tokens is not None else Tokens(t, lists)
+    words, starts, ends, folded, classes = (
+        toks.words,
+        toks.starts,
+        toks.ends,
+        toks.folded,
+        toks.classes,
+    )
+    n = len(words)
     is_name = [False] * n
-    initials = list(_INITIALS_RE.finditer(t))
+    initials = list(_INITIALS_RE.finditer(t)) if "." in t else []
     initial_before = {m.end() for m in initials} | {m.end() + 1 for m in initials}
+    initial_ends = [m.end() for m in initials]
 
     def prev(i: int) -> str:
-        return toks[i - 1].folded if i > 0 and not _break_between(t, toks[i - 1], toks[i]) else ""
+        return folded[i - 1] if i > 0 and _joined(t, ends[i - 1], starts[i]) else ""
 
     def nxt(i: int) -> str:
-        return (
-            toks[i + 1].folded if i + 1 < n and not _break_between(t, toks[i], toks[i + 1]) else ""
-        )
+        return folded[i + 1] if i + 1 < n and _joined(t, ends[i], starts[i + 1]) else ""
 
     def title_before(i: int) -> bool:
         j = i - 1
-        while j >= 0 and toks[j].folded in _PARTICLES and j > i - 4:
+        while j >= 0 and classes[j] & PARTICLE and j > i - 4:
             j -= 1
+        return j >= 0 and bool(classes[j] & TITLE) and _joined(t, ends[j], starts[i], titles=True)
+
+    def cue(i: int) -> bool:
         return (
-            j >= 0
-            and toks[j].folded in TITLES
-            and not _break_between(t, toks[j], toks[i], titles=True)
+            title_before(i)
+            or starts[i] in initial_before
+            or (i > 0 and ends[i - 1] in initial_before)
         )
 
     def strong_listed(i: int) -> bool:
-        tok = toks[i]
-        return (
-            tok.word[0].isupper()
-            and lists.is_name(tok.folded)
-            and not _is_dutch(lists, tok.folded)
-            and tok.folded not in lists.never_names
-        )
+        c = classes[i]
+        return words[i][0].isupper() and c & (LISTED | DUTCH | NEVER) == LISTED
 
-    for i, tok in enumerate(toks):
-        w, f = tok.word, tok.folded
-        if f in lists.never_names or f in TITLES or f in _PARTICLES:
+    for i in [i for i, c in enumerate(classes) if c & CANDIDATE]:
+        c = classes[i]
+        w = words[i]
+        listed = bool(c & LISTED)
+        dutch = bool(c & DUTCH)
+        if not (w[0].isupper() or c & PREFIXED):
+            # lower case: a listed name that is no Dutch word, after a cue ("met ali")
+            if (
+                listed
+                and not dutch
+                and len(w) >= 3
+                and not (w.isupper() and len(w) <= 4)
+                and (cue(i) or prev(i) in ("met", "sprak", "zag"))
+            ):
+                is_name[i] = True
             continue
-        upper = w[0].isupper()
         if w.isupper() and len(w) <= 4:
             continue  # acronyms: COA, UWV, HBO
         p = prev(i)
-        if upper and f in lists.places and p in _PLACE_PREPOSITIONS:
+        if c & PLACE and p in _PLACE_PREPOSITIONS:
             continue
-        listed = lists.is_name(f)
-        dutch = _is_dutch(lists, f)
-        start = _at_sentence_start(t, tok.start)
-        cue = (
-            title_before(i)
-            or tok.start in initial_before
-            or (i > 0 and toks[i - 1].end in initial_before)
-        )
-        if upper:
-            if cue or (listed and not dutch):
-                is_name[i] = True
-            elif listed and dutch:
-                beside = (i > 0 and strong_listed(i - 1) and prev(i) != "") or (
-                    i + 1 < n and strong_listed(i + 1) and nxt(i) != ""
-                )
-                after = nxt(i) in _VERBS_AFTER
-                if (
-                    beside
-                    or (start and after)
-                    or (not start and p not in _DETERMINERS and (after or p in _WEAK_CUES))
-                ):
-                    is_name[i] = True
-            elif (
-                not dutch
-                and not start
-                and len(w) >= 3
-                and f not in lists.places
-                and p not in _DETERMINERS
-                and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER)
+        if cue(i) or (listed and not dutch):
+            is_name[i] = True
+        elif listed and dutch:
+            start = _at_sentence_start(t, starts[i])
+            beside = (i > 0 and strong_listed(i - 1) and p != "") or (
+                i + 1 < n and strong_listed(i + 1) and nxt(i) != ""
+            )
+            after = nxt(i) in _VERBS_AFTER
+            if (
+                beside
+                or (start and after)
+                or (not start and p not in _DETERMINERS and (after or p in _WEAK_CUES))
             ):
                 is_name[i] = True
-        elif listed and not dutch and len(w) >= 3 and (cue or p in ("met", "sprak", "zag")):
+        elif (
+            not dutch
+            and len(w) >= 3
+            and not c & PLACE
+            and p not in _DETERMINERS
+            and (p in _WEAK_CUES or nxt(i) in _VERBS_AFTER)
+            and not _at_sentence_start(t, starts[i])
+        ):
             is_name[i] = True
     # extend: a name word followed by particles and capitalised words, or a lower-case name
     # right after a lower-case name ("hanna yohannes")
@@ -165,44 +179,38 @@ def find_names(t: str, lists: WordLists | None = None) -> list[Span]:
         if not is_name[i]:
             i += 1
             continue
-        s, e = toks[i].start, toks[i].end
+        s, e = starts[i], ends[i]
         j = i + 1
-        while j < n and not _break_between(t, toks[j - 1], toks[j]):
+        while j < n and _joined(t, ends[j - 1], starts[j]):
             k = j
-            while k < n and toks[k].folded in _PARTICLES and k < j + 3:
+            while k < n and classes[k] & PARTICLE and k < j + 3:
                 k += 1
-            if k >= n or _break_between(t, toks[k - 1], toks[k]):
+            if k >= n or not _joined(t, ends[k - 1], starts[k]):
                 break
-            tk = toks[k]
-            lower_pair = tk.word.islower() and toks[i].word.islower() and lists.is_name(tk.folded)
+            wk, ck = words[k], classes[k]
+            lower_pair = wk.islower() and words[i].islower() and ck & LISTED
             if (
                 is_name[k]
                 or lower_pair
                 or (
-                    tk.word[0].isupper()
-                    and tk.folded not in lists.never_names
-                    and not (_is_dutch(lists, tk.folded) and not lists.is_name(tk.folded))
-                    and not (tk.folded in lists.places and not lists.is_name(tk.folded))
+                    (wk[0].isupper() or ck & PREFIXED)
+                    and not ck & NEVER
+                    and not (ck & PLACE and not ck & LISTED)
+                    # after a particle ("bin Laden", "van Dijk") a Dutch word is a name too
+                    and (k > j or not (ck & DUTCH and not ck & LISTED))
                 )
             ):
-                e = tk.end
+                e = ends[k]
                 j = k + 1
             else:
                 break
-        # initials before the name: "A.M. Hashimi"
-        for m in initials:
-            if m.end() <= s and t[m.end() : s].strip() == "":
-                s = min(s, m.start())
+        # initials right before the name: "A.M. Hashimi"
+        x = bisect.bisect_right(initial_ends, s) - 1
+        if x >= 0 and t[initial_ends[x] : s].strip() == "":
+            s = min(s, initials[x].start())
         out.append(("NAAM", s, e))
         i = j
     return out
-
-
-def _break_between(t: str, a: _Token, b: _Token, titles: bool = False) -> bool:
-    gap = t[a.end : b.start]
-    if titles:
-        gap = gap.replace(".", "", 1).replace(":", "", 1)
-    return not (gap == " " or gap == "-" or (gap.strip() == "" and len(gap) <= 2))
 
 
 # --------------------------------------------------------------------------- deduce

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["Normalised", "fold"]
+__all__ = ["Normalised", "fold", "fold_word"]
 
 
 def _is_dropped(ch: str) -> bool:
@@ -27,7 +26,7 @@ class Normalised:
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
         if original.isascii() or (
-            unicodedata.is_normalized("NFKC", original) and not _format_chars().search(original)
+            unicodedata.is_normalized("NFKC", original) and not _has_format_char(original)
         ):
             # Already NFKC without format characters: nothing to map.
             self.text = original
@@ -83,15 +82,38 @@ class Normalised:
         return self._starts[start], self._ends[end - 1]
 
 
-@lru_cache(maxsize=131072)
-def fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """Lower case without accents, to compare words regardless of how they were typed."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The same, cached for the words of texts. Kept small: every entry is an object the garbage
+# collector walks in each full collection (the word lists are folded with fold_word).
+fold = lru_cache(maxsize=4096)(fold_word)
+
+
 @lru_cache(maxsize=1)
-def _format_chars() -> re.Pattern[str]:
-    """A character class of every format character (Unicode category Cf)."""
-    chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+def _format_candidates() -> re.Pattern[str]:
+    """Every format character (category Cf) of the BMP as ranges, and every character
+    outside the BMP (checked one by one: a class of single astral characters makes the
+    search about 25 times slower)."""
+    ranges: list[list[int]] = []
+    for c in range(0x10000):
+        if unicodedata.category(chr(c)) == "Cf":
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    cls = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile("[" + cls + "\U00010000-\U0010ffff]")
+
+
+def _has_format_char(text: str) -> bool:
+    """True when ``text`` holds a format character (Unicode category Cf)."""
+    return any(_is_dropped(m.group()) for m in _format_candidates().finditer(text))

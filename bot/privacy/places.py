@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from bot.privacy.lists import WordLists, word_lists
 from bot.privacy.normalise import fold
-from bot.privacy.numbers import WORD_RE, Span
+from bot.privacy.tokens import WORD_RE, Span, Tokens, matches_at
 
 _TOWN_CUE_RE = re.compile(
     r"(?:\b(?:uit|in|te|naar|rond|nabij|woont in|wonend in|woonachtig in|gemeente)[ ]+)"
@@ -22,8 +22,10 @@ _STREET_SUFFIX = (
     r"plantsoen|boulevard|allee|baan|erf|wal|haven|ring|oord|dam|hoven|akker|zoom|brink|"
     r"straatweg"
 )
-_STREET_RE = re.compile(r"(?<![\w])[A-Z][a-zà-ÿ'-]*(?:" + _STREET_SUFFIX + r")(?![\w])")
-_AT_STREET_RE = re.compile(r"\b(?:aan|op)[ ]+de[ ]+(?P<s>[A-Z][a-zà-ÿ]+)(?![\w])")
+# Patterns start with a character or literal and check what lies before it afterwards
+# ("[A-Z](?<![\w][A-Z])" is "(?<![\w])[A-Z]"): a search then skips ahead to candidates fast.
+_STREET_RE = re.compile(r"[A-Z](?<![\w][A-Z])[a-zà-ÿ'-]*(?:" + _STREET_SUFFIX + r")(?![\w])")
+_AT_STREET_RE = re.compile(r"(?:aan(?<!\waan)|op(?<!\wop))[ ]+de[ ]+(?P<s>[A-Z][a-zà-ÿ]+)(?![\w])")
 _EMPLOYER_CUE_RE = re.compile(
     r"\b(?:werkt|werkte|werken|werkzaam|begint|begon|stage|baan|solliciteert|aangenomen|"
     r"chauffeur|schoonmaker|schoonmaakster|medewerker|monteur|lasser|kok)[ ]+(?:nu[ ]+)?"
@@ -31,15 +33,38 @@ _EMPLOYER_CUE_RE = re.compile(
 )
 
 
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_EMPLOYER_CUES = frozenset(
+    "werkt werkte werken werkzaam begint begon stage baan solliciteert aangenomen chauffeur "
+    "schoonmaker schoonmaakster medewerker monteur lasser kok".split()
+)
+
+
 @lru_cache(maxsize=4)
-def _employer_re(employers: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(e) for e in employers) + r")(?![\w])")
+def _employer_index(employers: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The employers by their first letters ("Albert Heijn" under "Albert"), longest first."""
+    index: dict[str, list[str]] = {}
+    for e in employers:
+        first = _LETTERS_RE.match(e)
+        if first is not None:  # every list entry starts with a letter
+            index.setdefault(first.group(), []).append(e)
+    return {k: tuple(v) for k, v in index.items()}
 
 
-def find_towns(t: str, lists: WordLists | None = None) -> list[Span]:
+def _is_word_char(t: str, i: int) -> bool:
+    """``t[i]`` matches ``\\w`` (a letter, digit or underscore); False outside ``t``."""
+    return 0 <= i < len(t) and (t[i].isalnum() or t[i] == "_")
+
+
+# the words _TOWN_CUE_RE starts with: it is tried only where one of them stands
+_TOWN_CUES = frozenset("uit in te naar rond nabij woont wonend woonachtig gemeente".split())
+
+
+def find_towns(t: str, lists: WordLists | None = None, tokens: Tokens | None = None) -> list[Span]:
     lists = lists or word_lists()
+    toks = tokens if tokens is not None else Tokens(t, lists)
     out: list[Span] = []
-    for m in _TOWN_CUE_RE.finditer(t):
+    for m in matches_at(_TOWN_CUE_RE, t, [p for p, _ in toks.find(_TOWN_CUES)]):
         phrase = m.group("p")
         folded = fold(phrase)
         if folded in lists.places:
@@ -60,13 +85,34 @@ def find_streets(t: str, lists: WordLists | None = None) -> list[Span]:
     return out
 
 
-def find_employers(t: str, lists: WordLists | None = None) -> list[Span]:
+def find_employers(
+    t: str, lists: WordLists | None = None, tokens: Tokens | None = None
+) -> list[Span]:
     lists = lists or word_lists()
-    out: list[Span] = []
-    for m in _employer_re(lists.employers).finditer(t):
-        out.append(("WERKGEVER", m.start(), m.end()))
-    for m in _EMPLOYER_CUE_RE.finditer(t):
+    toks = tokens if tokens is not None else Tokens(t, lists)
+    out = listed_employers(t, lists, toks)
+    cues = [p for p, _ in toks.find(_EMPLOYER_CUES)]
+    for m in matches_at(_EMPLOYER_CUE_RE, t, cues):
         words = list(WORD_RE.finditer(t, m.start("e"), m.end("e")))
         if words and fold(words[0].group()) not in lists.places:
             out.append(("WERKGEVER", m.start("e"), m.end("e")))
+    return out
+
+
+def listed_employers(t: str, lists: WordLists, tokens: Tokens) -> list[Span]:
+    """Every listed employer, as written, with no letter, digit or _ on either side; where
+    two overlap the first wins, and of those starting at one place the longest (as a search
+    for the alternation of all of them, longest first, would find)."""
+    out: list[Span] = []
+    index = _employer_index(lists.employers)
+    reach = 0
+    for pos, key in tokens.find(index):
+        if pos < reach or _is_word_char(t, pos - 1):
+            continue
+        for e in index[key]:
+            end = pos + len(e)
+            if t.startswith(e, pos) and not _is_word_char(t, end):
+                out.append(("WERKGEVER", pos, end))
+                reach = end
+                break
     return out

@@ -1,9 +1,12 @@
 """The findings of one scan, and the cleaned text the user is shown before anything is kept.
 
-Redaction generalises where it can: a name becomes "[klant]", a town "[woonplaats]",
-an employer "[werkgever]", a street "[straat]", an exact age "[leeftijd]"; numbers
-become their kind ("[BSN]", "[TELEFOON]", ...). Facts such as "4 kinderen" or a
-nationality are kept: they are generalised away only by removing what they combine with.
+Redaction generalises where it can: a name becomes "[klant]", numbers become their kind
+("[BSN]", "[TELEFOON]", ...). Facts that identify a person only together - a town, an
+employer, a street, a nationality, a family, an exact age, a rare profession - are kept
+on their own ("Ze heeft 4 kinderen."), and generalised when they are part of an
+identifying combination: "[woonplaats]", "[werkgever]", "[straat]", "[nationaliteit]",
+"[leeftijd]", "[beroep]", and "4 kinderen" becomes "[aantal] kinderen" (see
+``combinations.generalise``).
 """
 
 from __future__ import annotations
@@ -22,8 +25,17 @@ KINDS: tuple[str, ...] = (
     "COMBINATIE",
 )
 # Parts of a combination that redaction generalises (reported only beside a name or in
-# an identifying combination).
-PART_KINDS: tuple[str, ...] = ("WOONPLAATS", "WERKGEVER", "STRAAT", "LEEFTIJD")
+# an identifying combination). AANTAL is the number in a family fact ("4 kinderen").
+PART_KINDS: tuple[str, ...] = (
+    "WOONPLAATS",
+    "WERKGEVER",
+    "STRAAT",
+    "LEEFTIJD",
+    "NATIONALITEIT",
+    "BEROEP",
+    "AANTAL",
+    "GEZIN",
+)
 
 PLACEHOLDER: dict[str, str] = {
     "BSN": "[BSN]",
@@ -38,6 +50,10 @@ PLACEHOLDER: dict[str, str] = {
     "WERKGEVER": "[werkgever]",
     "STRAAT": "[straat]",
     "LEEFTIJD": "[leeftijd]",
+    "NATIONALITEIT": "[nationaliteit]",
+    "BEROEP": "[beroep]",
+    "AANTAL": "[aantal]",
+    "GEZIN": "[gezin]",
 }
 
 LABEL: dict[str, str] = {

@@ -414,17 +414,20 @@ def test_non_str_and_surrogates_do_not_raise(guard):
     guard.scan("\ud800 Ahmed \udfff 628194821")
 
 
-def test_one_hundred_thousand_characters_within_a_second(guard):
+def test_one_hundred_thousand_characters_in_under_0_3_seconds_of_cpu(guard):
+    """Issue 14: 100,000 characters in under 0.3 s. CPU time of this thread, so that other
+    jobs on a shared machine do not decide the outcome (bench/privacy_detection.py also
+    reports wall-clock time)."""
     corpus = (ROOT / "tests" / "data" / "privacy_corpus.jsonl").read_text(encoding="utf-8")
     block = " ".join(re.findall(r'"text": "((?:[^"\\]|\\.)*)"', corpus))
     text = (block * (100_000 // len(block) + 1))[:100_000]
     best = float("inf")
     for _ in range(3):
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         scan = guard.scan(text)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.thread_time() - t0)
     assert len(scan.findings) > 100
-    assert best < 1.0, f"scan of 100,000 characters took {best:.2f} s"
+    assert best < 0.3, f"scan of 100,000 characters took {best:.2f} s of CPU"
 
 
 # ----------------------------------------------------------------------------- corpus

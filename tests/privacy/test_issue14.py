@@ -36,19 +36,71 @@ def test_a_combination_without_a_name_is_client_data_with_a_reason() -> None:
         found.reason
         == "woonplaats, nationaliteit, gezin en werkgever samen maken iemand herkenbaar"
     )
-    assert (
-        found.cleaned
-        == "Een Afghaanse vrouw uit [woonplaats] met zes kinderen werkt bij de [werkgever]."
+    assert found.cleaned == (
+        "Een [nationaliteit] vrouw uit [woonplaats] met [aantal] kinderen werkt bij de [werkgever]."
     )
 
 
-def test_one_fact_alone_is_not_client_data() -> None:
+def test_one_fact_alone_is_not_client_data_and_is_kept() -> None:
     for text in (
         "De Lidl in Zwolle zoekt mensen.",
         "Ze heeft 4 kinderen.",
-        "Veel Syrische klanten.",
+        "Veel Syrische klanten hebben 3 of 4 kinderen.",
+        "Een man van 45 uit Apeldoorn.",
+        "Ze is weduwe en zoekt werk.",
     ):
-        assert not scan(text), text
+        found = scan(text)
+        assert not found, text
+        assert found.cleaned == text
+
+
+@pytest.mark.parametrize(
+    "text,cleaned",
+    [
+        # every fact of an identifying combination is generalised, the family kept as such
+        (
+            "Een Eritrese imam met zeven kinderen, 52 jaar.",
+            "Een [nationaliteit] [beroep] met [aantal] kinderen, [leeftijd].",
+        ),
+        (
+            "Vader van 3, Iraakse man, werkt bij Jumbo.",
+            "Vader van [aantal], [nationaliteit] man, werkt bij [werkgever].",
+        ),
+        (
+            "Getrouwd, twee kinderen, Somalische vrouw uit Tiel.",
+            "[gezin], [aantal] kinderen, [nationaliteit] vrouw uit [woonplaats].",
+        ),
+        (
+            "Samira (34) is Marokkaanse en alleenstaande moeder.",
+            "[klant] ([leeftijd]) is [nationaliteit] en [gezin].",
+        ),
+        # beside a name, a fact is part of what identifies
+        ("Klant Ahmed heeft 4 kinderen.", "Klant [klant] heeft [aantal] kinderen."),
+        ("Klant Ahmed heeft tweelingen.", "Klant [klant] heeft [gezin]."),
+    ],
+)
+def test_facts_of_an_identifying_combination_are_generalised(text: str, cleaned: str) -> None:
+    found = scan(text)
+    assert found and found.reason.endswith("samen maken iemand herkenbaar")
+    assert found.cleaned == cleaned
+    assert not scan(found.cleaned), "the cleaned text still identifies"
+
+
+def test_no_cleaned_text_of_either_corpus_identifies_anyone() -> None:
+    """Rescanning what the bot proposes to keep finds nothing, for every sentence of the
+    evaluation corpus and the older corpus."""
+    root = Path(__file__).resolve().parents[2]
+    flagged = 0
+    for corpus in ("bench/data/privacy_eval.jsonl", "tests/data/privacy_corpus.jsonl"):
+        for line in (root / corpus).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            found = scan(json.loads(line)["text"])
+            if found:
+                flagged += 1
+                again = scan(found.cleaned)
+                assert not again, (again.kinds, found.cleaned)
+    assert flagged > 300
 
 
 def test_name_with_initial_and_title_is_generalised() -> None:
@@ -107,3 +159,20 @@ def test_coach_scan_json_one_object_per_line() -> None:
     assert [r["cleaned"] for r in rows] == ["Klant [klant] belde.", "Goed gesprek."]
     assert rows[0]["findings"] == [{"kind": "NAAM", "start": 6, "end": 11}]
     assert rows[1]["findings"] == []
+
+
+@pytest.mark.parametrize(
+    "text,cleaned",
+    [
+        ("Ik sprak met mevrouw al-Hashimi over werk.", "Ik sprak met mevrouw [klant] over werk."),
+        ("Meneer Omar bin Laden belde.", "Meneer [klant] belde."),
+        ("Mohamed ould Abdallah zei dat hij wil.", "[klant] zei dat hij wil."),
+        ("Dhr. A.M. Hashimi kwam te laat.", "Dhr. [klant] kwam te laat."),
+        (
+            "Ik had een gesprek met ali over zijn cv.",
+            "Ik had een gesprek met [klant] over zijn cv.",
+        ),
+    ],
+)
+def test_names_with_particles_initials_and_in_lower_case(text: str, cleaned: str) -> None:
+    assert scan(text).cleaned == cleaned
