@@ -32,10 +32,11 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-7"
+FEATURE_VERSION = "coach-nlu-8"
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
+OOS_KIND_ENTITY = "oos_kind"  # the entity that carries Parse.kind in Rasa's message shape
 META_INTENTS = (
     "greet",
     "goodbye",
@@ -79,6 +80,7 @@ class Parse:
     topic: str | None = None
     alternatives: tuple[Candidate, ...] = field(default=())
     ambiguous: bool = False
+    kind: str | None = None  # out_of_scope only: what sort of question (knowledge/referrals.yaml)
 
 
 # issue 13: shown on screen when a process must train before it can answer
@@ -128,10 +130,13 @@ class NLU:
         t = self.thresholds
         lesson_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(LESSON + "/")}
         topic_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(ABOUT + "/")}
+        kind_p = {
+            k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(OUT_OF_SCOPE + "/")
+        }
         groups = {
             LESSON: sum(lesson_p.values()),
             ABOUT: sum(topic_p.values()),
-            OUT_OF_SCOPE: cats.get(OUT_OF_SCOPE, 0.0),
+            OUT_OF_SCOPE: cats.get(OUT_OF_SCOPE, 0.0) + sum(kind_p.values()),
         }
         groups.update({m: cats.get(m, 0.0) for m in META_INTENTS})
 
@@ -172,8 +177,13 @@ class NLU:
                 ambiguous=ambiguous,
             )
         if winner == OUT_OF_SCOPE:
+            kind = max(kind_p, key=lambda k: kind_p[k]) if kind_p else None
             return Parse(
-                text, OUT_OF_SCOPE, round(groups[OUT_OF_SCOPE], 4), alternatives=alternatives
+                text,
+                OUT_OF_SCOPE,
+                round(groups[OUT_OF_SCOPE], 4),
+                alternatives=alternatives,
+                kind=kind,
             )
         return Parse(text, winner, round(groups[winner], 4), alternatives=alternatives)
 
@@ -230,7 +240,7 @@ def train(
     started = time.perf_counter()
     data = load_training_data(data_dir)
     pairs = list(examples) if examples is not None else data.examples
-    _check_labels(knowledge, data.labels)
+    _check_labels(knowledge, data.labels, _referral_kinds(knowledge_dir))
     nlp = build(knowledge, pairs, data.synonyms)
     kept = prune_lemma_table(nlp)
     model_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -313,17 +323,32 @@ def build(
     return nlp
 
 
-def _check_labels(knowledge: Knowledge, labels: Iterable[str]) -> None:
+def _check_labels(
+    knowledge: Knowledge, labels: Iterable[str], kinds: Iterable[str] | None = None
+) -> None:
     from bot.nlu.data import TrainingDataError
 
+    known_kinds = set(kinds) if kinds is not None else None
     for label in labels:
         kind, _, ref = label.partition("/")
         if kind == LESSON and ref not in knowledge.items_by_id:
             raise TrainingDataError(f"intent '{label}': no item '{ref}' in knowledge/")
         if kind == ABOUT and ref not in knowledge.topics_by_id:
             raise TrainingDataError(f"intent '{label}': no topic '{ref}' in knowledge/")
+        if kind == OUT_OF_SCOPE and ref and known_kinds is not None and ref not in known_kinds:
+            raise TrainingDataError(
+                f"intent '{label}': no kind '{ref}' in knowledge/referrals.yaml"
+            )
         if not ref and kind not in (*META_INTENTS, OUT_OF_SCOPE):
             raise TrainingDataError(f"intent '{label}' is not routed by the coach")
+
+
+def _referral_kinds(knowledge_dir: Path) -> frozenset[str] | None:
+    """The out-of-scope kinds the referrals file names (None for a folder without one)."""
+    from bot.referrals import FILE_NAME, read_kinds
+
+    path = knowledge_dir / FILE_NAME
+    return read_kinds(path) if path.exists() else None
 
 
 def _read_meta(model_dir: Path) -> dict[str, object] | None:
