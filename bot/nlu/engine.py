@@ -57,12 +57,17 @@ class Thresholds:
     """Decision settings, chosen with `bench/nlu_tuning.py` on the training data's folds."""
 
     retrieval_weight: float = 0.0  # weight of similarity to the guide's text in the ranking
-    reject_below: float = 0.10  # a lesson score below this is "not in the guide"
+    reject_below: float = 0.03  # a lesson score below this is "not in the guide"
     oos_above: float = 0.3  # out-of-scope must be at least this sure to win
     retrieval_rescue: float = 0.35  # similarity that overrides an out-of-scope guess
     ambiguous_ratio: float = 0.75  # second candidate within this share of the first...
     confident_above: float = 0.65  # ...unless the first is at least this sure
     meta_below: float = 0.20  # a meta intent below this is not trusted
+    # issue 12: a lesson guess that is no clear winner over a sizeable out-of-scope share is
+    # rejected: out-of-scope (all kinds together) at least this sure...
+    oos_margin_above: float = 0.2  # (above 1 turns the rule off)
+    margin_lesson_below: float = 0.5  # ...while the best lesson is below this
+    kind_above: float = 0.15  # a rejection for a weak lesson names a kind this sure only
 
 
 @dataclass(frozen=True)
@@ -161,11 +166,26 @@ class NLU:
             return Parse(
                 text, ABOUT, round(groups[ABOUT], 4), topic=topic, alternatives=alternatives
             )
+        best_kind = max(kind_p, key=lambda k: kind_p[k]) if kind_p else None
+        if (
+            winner == LESSON
+            and groups[OUT_OF_SCOPE] >= t.oos_margin_above
+            and max(lesson_p.values(), default=0.0) < t.margin_lesson_below
+            and best_sim < t.retrieval_rescue
+        ):
+            winner = OUT_OF_SCOPE
         if winner == LESSON and ranked:
             top_id, top = ranked[0]
             score = top
             if score < t.reject_below:
-                return Parse(text, OUT_OF_SCOPE, round(1 - score, 4), alternatives=alternatives)
+                sure = best_kind is not None and kind_p[best_kind] >= t.kind_above
+                return Parse(
+                    text,
+                    OUT_OF_SCOPE,
+                    round(1 - score, 4),
+                    alternatives=alternatives,
+                    kind=best_kind if sure else None,
+                )
             second = ranked[1][1] if len(ranked) > 1 else 0.0
             ambiguous = second >= t.ambiguous_ratio * top and score < t.confident_above
             return Parse(
@@ -177,13 +197,12 @@ class NLU:
                 ambiguous=ambiguous,
             )
         if winner == OUT_OF_SCOPE:
-            kind = max(kind_p, key=lambda k: kind_p[k]) if kind_p else None
             return Parse(
                 text,
                 OUT_OF_SCOPE,
                 round(groups[OUT_OF_SCOPE], 4),
                 alternatives=alternatives,
-                kind=kind,
+                kind=best_kind,
             )
         return Parse(text, winner, round(groups[winner], 4), alternatives=alternatives)
 
