@@ -55,6 +55,7 @@ def quick_answer(knowledge: Knowledge, text: str, parse: Parse) -> dict[str, Any
         "lesson": lesson,
         "topic": parse.topic,
         "ambiguous": parse.ambiguous,
+        "kind": parse.kind,  # issue 12: the kind of an out-of-scope question, else null
         "alternatives": [
             {"id": c.id, "title": knowledge.item(c.id).title, "score": c.score}
             for c in parse.alternatives

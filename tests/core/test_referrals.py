@@ -132,3 +132,16 @@ async def test_each_kind_through_the_coach_stores_nothing(coach: Coach) -> None:
     async with coach.services.sessions() as session:
         count = await session.scalar(select(func.count()).select_from(Reflection))
     assert count == 0
+
+
+def test_coach_ask_gives_the_kind_and_its_referral(knowledge: Knowledge, nlu: NLU) -> None:
+    from bot.core.quick import quick_answer
+
+    text = EXAMPLES["about_bot"]
+    answer = quick_answer(knowledge, text, nlu.parse(text))
+    assert answer["intent"] == OUT_OF_SCOPE and answer["kind"] == "about_bot"
+    assert answer["reply"] == load_referrals(knowledge).by_kind["about_bot"].reply
+    lesson = quick_answer(
+        knowledge, "hoe bouw ik vertrouwen op", nlu.parse("hoe bouw ik vertrouwen op")
+    )
+    assert lesson["kind"] is None
