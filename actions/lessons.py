@@ -11,6 +11,8 @@ from actions.runtime import go, say, services, user_id
 from bot.core import answers, texts
 from bot.core.replies import Button
 from bot.knowledge import Item
+from bot.nlu.engine import OOS_KIND_ENTITY
+from bot.referrals import referrals_for
 from bot.storage import repo
 
 DomainDict = dict[str, Any]
@@ -142,7 +144,11 @@ class ActionDisambiguate(Action):
 
 
 class ActionFallback(Action):
-    """An honest 'not in the guide', with a pointer to what the bot can do."""
+    """An honest 'not in the guide': by kind of question, where to go instead (issue 12).
+
+    The kind comes from the NLU parse as the entity `oos_kind`; without one (or under a Rasa
+    server, whose out_of_scope has no kind) the general 'not in the guide' is sent.
+    """
 
     def name(self) -> str:
         return "action_fallback"
@@ -150,5 +156,22 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, texts.NOT_IN_GUIDE)
+        svc = services()
+        kind = next(
+            (
+                e.get("value")
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == OOS_KIND_ENTITY
+            ),
+            None,
+        )
+        referral = referrals_for(svc.knowledge, svc.settings.coach_knowledge_dir).get(kind)
+        if referral is None:
+            say(dispatcher, texts.NOT_IN_GUIDE)
+            return []
+        say(
+            dispatcher,
+            referral.reply,
+            [[Button(item.title, f"lesson:{item.id}")] for item in referral.lessons],
+        )
         return []

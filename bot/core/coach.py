@@ -45,7 +45,7 @@ from bot.core.schedule_text import read_request as read_schedule_request  # issu
 from bot.core.support import default_patterns as default_load_patterns  # issue 12
 from bot.core.support import suggests_load  # issue 12
 from bot.nlu import NLU, Parse
-from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
+from bot.nlu.engine import ABOUT, LESSON, OOS_KIND_ENTITY, OUT_OF_SCOPE
 from bot.nlu.text import MAX_NLU_CHARS, clean, has_letters, latin_share
 from bot.services import Services
 from bot.storage import repo
@@ -603,6 +603,8 @@ def _message(text: str, parse: Parse) -> dict[str, Any]:
         entities.append({"entity": "lesson", "value": parse.lesson})
     if parse.topic:
         entities.append({"entity": "topic", "value": parse.topic})
+    if parse.kind:  # issue 12: what sort of out-of-scope question, for action_fallback
+        entities.append({"entity": OOS_KIND_ENTITY, "value": parse.kind})
     return {
         "text": text,
         "intent": {"name": parse.intent, "confidence": parse.confidence},

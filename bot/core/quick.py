@@ -9,6 +9,7 @@ from bot.core.replies import plain
 from bot.knowledge import Knowledge
 from bot.nlu import Parse
 from bot.nlu.engine import ABOUT, LESSON, OUT_OF_SCOPE
+from bot.referrals import referrals_for
 
 META_REPLIES = {
     "greet": texts.GREET,
@@ -43,7 +44,8 @@ def quick_answer(knowledge: Knowledge, text: str, parse: Parse) -> dict[str, Any
     elif parse.intent == ABOUT and parse.topic:
         reply = answers.topic_answer(knowledge.topics_by_id[parse.topic])
     elif parse.intent == OUT_OF_SCOPE:
-        reply = texts.NOT_IN_GUIDE
+        referral = referrals_for(knowledge).get(parse.kind)  # issue 12: where to go instead
+        reply = referral.reply if referral else texts.NOT_IN_GUIDE
     else:
         reply = META_REPLIES.get(parse.intent, texts.HELP)
     return {
@@ -53,6 +55,7 @@ def quick_answer(knowledge: Knowledge, text: str, parse: Parse) -> dict[str, Any
         "lesson": lesson,
         "topic": parse.topic,
         "ambiguous": parse.ambiguous,
+        "kind": parse.kind,  # issue 12: the kind of an out-of-scope question, else null
         "alternatives": [
             {"id": c.id, "title": knowledge.item(c.id).title, "score": c.score}
             for c in parse.alternatives

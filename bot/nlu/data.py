@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+_KIND = re.compile(r"[a-z][a-z_]{1,30}")
 _ENTITY = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)|\[([^\]]+)\]\{[^}]*\}")
 
 
@@ -50,6 +51,26 @@ def _example_lines(block: object, where: str) -> list[str]:
     return lines
 
 
+def _with_kind(label: str, metadata: object, where: str) -> str:
+    """`out_of_scope` with `metadata: {kind: income}` trains as the label `out_of_scope/income`.
+
+    The kind says what sort of question it is (issue 12), so the reply can say where to go;
+    Rasa itself sees one `out_of_scope` intent with metadata, which it ignores.
+    """
+    if metadata is None:
+        return label
+    if not isinstance(metadata, dict):
+        raise TrainingDataError(f"{where}: 'metadata' must be a mapping")
+    kind = metadata.get("kind")
+    if kind is None:
+        return label
+    if label != "out_of_scope":
+        raise TrainingDataError(f"{where}: only out_of_scope takes a 'kind' in its metadata")
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise TrainingDataError(f"{where}: kind must be a lower-case word, got {kind!r}")
+    return f"{label}/{kind}"
+
+
 def load_training_data(directory: Path) -> TrainingData:
     """Read every *.yml file in the folder; fail with file and entry on malformed data."""
     data = TrainingData()
@@ -68,6 +89,7 @@ def load_training_data(directory: Path) -> TrainingData:
             if "intent" in entry:
                 label = str(entry["intent"])
                 where = f"{path}: intent '{label}'"
+                label = _with_kind(label, entry.get("metadata"), where)
                 data.sources.setdefault(label, str(path))  # Rasa allows an intent in several files
                 data.examples.extend(
                     (text, label) for text in _example_lines(entry.get("examples"), where)

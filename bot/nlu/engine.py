@@ -34,11 +34,12 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FEATURE_VERSION = "coach-nlu-7"
+FEATURE_VERSION = "coach-nlu-8"
 _WORD = re.compile(r"(?u)\b\w+\b")  # the word features' token pattern (training.SkFeatures)
 LESSON = "ask_lesson"
 ABOUT = "about_guide"
 OUT_OF_SCOPE = "out_of_scope"
+OOS_KIND_ENTITY = "oos_kind"  # the entity that carries Parse.kind in Rasa's message shape
 META_INTENTS = (
     "greet",
     "goodbye",
@@ -59,12 +60,17 @@ class Thresholds:
     """Decision settings, chosen with `bench/nlu_tuning.py` on the training data's folds."""
 
     retrieval_weight: float = 0.0  # weight of similarity to the guide's text in the ranking
-    reject_below: float = 0.10  # a lesson score below this is "not in the guide"
+    reject_below: float = 0.03  # a lesson score below this is "not in the guide"
     oos_above: float = 0.3  # out-of-scope must be at least this sure to win
     retrieval_rescue: float = 0.35  # similarity that overrides an out-of-scope guess
     ambiguous_ratio: float = 0.75  # second candidate within this share of the first...
     confident_above: float = 0.65  # ...unless the first is at least this sure
     meta_below: float = 0.20  # a meta intent below this is not trusted
+    # issue 12: a lesson guess that is no clear winner over a sizeable out-of-scope share is
+    # rejected: out-of-scope (all kinds together) at least this sure...
+    oos_margin_above: float = 0.2  # (above 1 turns the rule off)
+    margin_lesson_below: float = 0.5  # ...while the best lesson is below this
+    kind_above: float = 0.15  # a rejection for a weak lesson names a kind this sure only
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Parse:
     topic: str | None = None
     alternatives: tuple[Candidate, ...] = field(default=())
     ambiguous: bool = False
+    kind: str | None = None  # out_of_scope only: what sort of question (knowledge/referrals.yaml)
 
 
 # issue 13: shown on screen when a process must train before it can answer
@@ -141,10 +148,13 @@ class NLU:
         t = self.thresholds
         lesson_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(LESSON + "/")}
         topic_p = {k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(ABOUT + "/")}
+        kind_p = {
+            k.split("/", 1)[1]: v for k, v in cats.items() if k.startswith(OUT_OF_SCOPE + "/")
+        }
         groups = {
             LESSON: sum(lesson_p.values()),
             ABOUT: sum(topic_p.values()),
-            OUT_OF_SCOPE: cats.get(OUT_OF_SCOPE, 0.0),
+            OUT_OF_SCOPE: cats.get(OUT_OF_SCOPE, 0.0) + sum(kind_p.values()),
         }
         groups.update({m: cats.get(m, 0.0) for m in META_INTENTS})
 
@@ -169,11 +179,26 @@ class NLU:
             return Parse(
                 text, ABOUT, round(groups[ABOUT], 4), topic=topic, alternatives=alternatives
             )
+        best_kind = max(kind_p, key=lambda k: kind_p[k]) if kind_p else None
+        if (
+            winner == LESSON
+            and groups[OUT_OF_SCOPE] >= t.oos_margin_above
+            and max(lesson_p.values(), default=0.0) < t.margin_lesson_below
+            and best_sim < t.retrieval_rescue
+        ):
+            winner = OUT_OF_SCOPE
         if winner == LESSON and ranked:
             top_id, top = ranked[0]
             score = top
             if score < t.reject_below:
-                return Parse(text, OUT_OF_SCOPE, round(1 - score, 4), alternatives=alternatives)
+                sure = best_kind is not None and kind_p[best_kind] >= t.kind_above
+                return Parse(
+                    text,
+                    OUT_OF_SCOPE,
+                    round(1 - score, 4),
+                    alternatives=alternatives,
+                    kind=best_kind if sure else None,
+                )
             second = ranked[1][1] if len(ranked) > 1 else 0.0
             ambiguous = second >= t.ambiguous_ratio * top and score < t.confident_above
             return Parse(
@@ -186,7 +211,11 @@ class NLU:
             )
         if winner == OUT_OF_SCOPE:
             return Parse(
-                text, OUT_OF_SCOPE, round(groups[OUT_OF_SCOPE], 4), alternatives=alternatives
+                text,
+                OUT_OF_SCOPE,
+                round(groups[OUT_OF_SCOPE], 4),
+                alternatives=alternatives,
+                kind=best_kind,
             )
         return Parse(text, winner, round(groups[winner], 4), alternatives=alternatives)
 
@@ -247,7 +276,7 @@ def train(
     say(TRAINING_STEPS[0])
     data = load_training_data(data_dir)
     pairs = list(examples) if examples is not None else data.examples
-    _check_labels(knowledge, data.labels)
+    _check_labels(knowledge, data.labels, _referral_kinds(knowledge_dir))
     nlp = build(knowledge, pairs, data.synonyms, fitting=lambda: say(TRAINING_STEPS[1]))
     say(TRAINING_STEPS[2])
     kept = len(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))  # type: ignore[attr-defined]
@@ -336,17 +365,32 @@ def build(
     return nlp
 
 
-def _check_labels(knowledge: Knowledge, labels: Iterable[str]) -> None:
+def _check_labels(
+    knowledge: Knowledge, labels: Iterable[str], kinds: Iterable[str] | None = None
+) -> None:
     from bot.nlu.data import TrainingDataError
 
+    known_kinds = set(kinds) if kinds is not None else None
     for label in labels:
         kind, _, ref = label.partition("/")
         if kind == LESSON and ref not in knowledge.items_by_id:
             raise TrainingDataError(f"intent '{label}': no item '{ref}' in knowledge/")
         if kind == ABOUT and ref not in knowledge.topics_by_id:
             raise TrainingDataError(f"intent '{label}': no topic '{ref}' in knowledge/")
+        if kind == OUT_OF_SCOPE and ref and known_kinds is not None and ref not in known_kinds:
+            raise TrainingDataError(
+                f"intent '{label}': no kind '{ref}' in knowledge/referrals.yaml"
+            )
         if not ref and kind not in (*META_INTENTS, OUT_OF_SCOPE):
             raise TrainingDataError(f"intent '{label}' is not routed by the coach")
+
+
+def _referral_kinds(knowledge_dir: Path) -> frozenset[str] | None:
+    """The out-of-scope kinds the referrals file names (None for a folder without one)."""
+    from bot.referrals import FILE_NAME, read_kinds
+
+    path = knowledge_dir / FILE_NAME
+    return read_kinds(path) if path.exists() else None
 
 
 def _read_meta(model_dir: Path) -> dict[str, object] | None:

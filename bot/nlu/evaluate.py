@@ -22,6 +22,7 @@ class Case:
     kind: str  # lesson | intent | out_of_scope
     expect: tuple[str, ...] = ()  # item ids
     intent: str | None = None
+    oos_kind: str | None = None  # out_of_scope lines may name their kind (referrals.yaml)
 
 
 def read_eval_file(path: Path, knowledge: Knowledge) -> list[Case]:
@@ -54,7 +55,10 @@ def read_eval_file(path: Path, knowledge: Knowledge) -> list[Case]:
                 raise EvalFileError(f"{where}: unknown intent {intent!r}")
             cases.append(Case(number, text, kind, intent=intent))
         elif kind == "out_of_scope":
-            cases.append(Case(number, text, kind))
+            oos_kind = row.get("oos_kind")
+            if oos_kind is not None and not isinstance(oos_kind, str):
+                raise EvalFileError(f"{where}: 'oos_kind' must be a string")
+            cases.append(Case(number, text, kind, oos_kind=oos_kind))
         else:
             raise EvalFileError(f"{where}: 'kind' must be lesson, intent or out_of_scope")
     return cases
@@ -79,6 +83,8 @@ def evaluate(nlu: NLU, knowledge: Knowledge, cases: list[Case]) -> dict[str, Any
             "oos_ok",
             "in_scope",
             "false_reject",
+            "kind",
+            "kind_ok",
         )
     }
     misses: list[dict[str, Any]] = []
@@ -104,14 +110,25 @@ def evaluate(nlu: NLU, knowledge: Knowledge, cases: list[Case]) -> dict[str, Any
             counts["oos"] += 1
             ok = rejected
             counts["oos_ok"] += ok
+            if case.oos_kind:
+                counts["kind"] += 1
+                counts["kind_ok"] += rejected and parse.kind == case.oos_kind
+        if ok and case.oos_kind and parse.kind != case.oos_kind:
+            ok = False  # rejected, but with the referral of another kind
         if not ok:
             misses.append(
                 {
                     "line": case.line,
                     "text": case.text,
                     "kind": case.kind,
-                    "expected": list(case.expect) or case.intent or OUT_OF_SCOPE,
-                    "got": parse.lesson if parse.intent == LESSON else parse.intent,
+                    "expected": list(case.expect)
+                    or case.intent
+                    or (f"{OUT_OF_SCOPE}/{case.oos_kind}" if case.oos_kind else OUT_OF_SCOPE),
+                    "got": parse.lesson
+                    if parse.intent == LESSON
+                    else f"{parse.intent}/{parse.kind}"
+                    if parse.kind
+                    else parse.intent,
                     "confidence": parse.confidence,
                     "ranked": ranked,
                 }
@@ -124,6 +141,7 @@ def evaluate(nlu: NLU, knowledge: Knowledge, cases: list[Case]) -> dict[str, Any
         "meta_intent_accuracy": _rate(counts["intent_ok"], counts["intent"]),
         "out_of_scope_rejected": _rate(counts["oos_ok"], counts["oos"]),
         "in_scope_wrongly_rejected": _rate(counts["false_reject"], counts["in_scope"]),
+        "out_of_scope_kind_right": _rate(counts["kind_ok"], counts["kind"]),
         "counts": counts,
         "misses": misses,
     }
@@ -146,6 +164,11 @@ def format_report(report: dict[str, Any], show_misses: bool = False) -> str:
         f"in-scope wrongly rejected:  {pct(report['in_scope_wrongly_rejected'])}  "
         f"({c['false_reject']}/{c['in_scope']})",
     ]
+    if c["kind"]:
+        lines.append(
+            f"out-of-scope kind right:    {pct(report['out_of_scope_kind_right'])}  "
+            f"({c['kind_ok']}/{c['kind']}, of the lines that name a kind)"
+        )
     if show_misses:
         lines.append("")
         for miss in report["misses"]:

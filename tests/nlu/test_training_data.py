@@ -13,10 +13,12 @@ from bot.knowledge import Knowledge
 from bot.nlu.data import TrainingDataError, load_training_data
 from bot.nlu.engine import ABOUT, LESSON, META_INTENTS, OUT_OF_SCOPE
 from bot.nlu.text import fold
+from bot.referrals import read_kinds
 from bot.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "nlu_data"
 EVAL = PROJECT_ROOT / "tests/data/eval.jsonl"
+HELD_OUT = PROJECT_ROOT / "tests/data/eval_oos_heldout.jsonl"  # issue 12: out-of-scope by kind
 GUIDE = PROJECT_ROOT.parent / "shared/handreiking/nieuw-op-de-arbeidsmarkt.md"
 STOPWORDS = set(
     "de het een en van in op te is dat die voor met aan er niet zijn als om ook bij of maar "
@@ -38,6 +40,8 @@ def test_every_label_is_known(knowledge: Knowledge) -> None:
             assert ref in knowledge.items_by_id, label
         elif kind == ABOUT:
             assert ref in knowledge.topics_by_id, label
+        elif kind == OUT_OF_SCOPE and ref:
+            assert ref in read_kinds(), label  # a kind of knowledge/referrals.yaml
         else:
             assert label in (*META_INTENTS, OUT_OF_SCOPE), label
 
@@ -50,7 +54,10 @@ def test_coverage_per_item_and_intent(knowledge: Knowledge) -> None:
         assert counts[f"{ABOUT}/{topic.id}"] >= 10, topic.id
     for intent in META_INTENTS:
         assert counts[intent] >= 12, intent
-    assert counts[OUT_OF_SCOPE] >= 100
+    oos = {k: n for k, n in counts.items() if k.partition("/")[0] == OUT_OF_SCOPE}
+    assert sum(oos.values()) >= 100
+    for kind in read_kinds():  # issue 12: every kind of referral is learnt from examples
+        assert counts[f"{OUT_OF_SCOPE}/{kind}"] >= 15, kind
 
 
 def test_no_example_appears_twice() -> None:
@@ -68,7 +75,8 @@ def test_malformed_data_names_the_file(tmp_path: Path) -> None:
 def _eval_texts() -> list[str]:
     return [
         json.loads(line)["text"]
-        for line in EVAL.read_text(encoding="utf-8").splitlines()
+        for path in (EVAL, HELD_OUT)
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
 
@@ -83,6 +91,43 @@ def test_eval_set_is_large_and_covers_everything(knowledge: Knowledge) -> None:
     for intent in META_INTENTS:
         assert intents[intent] >= 1, intent
     assert sum(r["kind"] == "out_of_scope" for r in rows) >= 25
+
+
+def test_held_out_set_has_every_kind_of_out_of_scope_question() -> None:
+    rows = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines()]
+    kinds = Counter(r["oos_kind"] for r in rows if r["kind"] == "out_of_scope")
+    assert sum(kinds.values()) >= 60
+    assert set(kinds) <= read_kinds()
+    assert [k for k in read_kinds() if kinds[k] < 3 and k != "systems"] == []
+    eval_texts = {_norm(json.loads(line)["text"]) for line in EVAL.read_text().splitlines()}
+    assert [r["text"] for r in rows if _norm(r["text"]) in eval_texts] == []
+
+
+def test_out_of_scope_kind_must_be_a_word(tmp_path: Path) -> None:
+    (tmp_path / "bad.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: out_of_scope\n  metadata: {kind: "Geld!"}\n'
+        "  examples: |\n    - hoeveel bijstand\n"
+    )
+    with pytest.raises(TrainingDataError, match=r"bad\.yml.*kind"):
+        load_training_data(tmp_path)
+    (tmp_path / "bad.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  metadata: {kind: income}\n'
+        "  examples: |\n    - hoi\n"
+    )
+    with pytest.raises(TrainingDataError, match="only out_of_scope"):
+        load_training_data(tmp_path)
+
+
+def test_out_of_scope_kind_becomes_the_label(tmp_path: Path) -> None:
+    (tmp_path / "ok.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: out_of_scope\n  metadata: {kind: income}\n'
+        "  examples: |\n    - hoeveel bijstand\n- intent: out_of_scope\n"
+        "  examples: |\n    - wat een weer\n"
+    )
+    assert load_training_data(tmp_path).examples == [
+        ("hoeveel bijstand", "out_of_scope/income"),
+        ("wat een weer", "out_of_scope"),
+    ]
 
 
 def test_eval_set_shares_no_sentence_with_training_data() -> None:
