@@ -138,6 +138,8 @@ class Coach:
             for step in self._plan(turn, message):
                 await self._run(turn, step)
             await self._save(session, turn)
+            if message.record is not None:  # issue 15: the replies go with the turn
+                await message.record(session, turn.user_id, turn.replies)
         if turn.state == State.ERASED:
             # once the erase has committed (SQLite has one connection, which the turn held):
             # secure_delete zeroed the rows; the checkpoint takes them out of the WAL too

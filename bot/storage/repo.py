@@ -58,9 +58,9 @@ PROCESSED_UPDATES = cast(Table, ProcessedUpdate.__table__)
 LOCK_USER = text("SELECT pg_advisory_xact_lock(:key)")
 LOCK_USER_AND_CLAIM_UPDATE = text(  # PostgreSQL: both in one round trip, the lock first
     "WITH locked AS (SELECT pg_advisory_xact_lock(:key)) "
-    "INSERT INTO processed_updates (update_id, processed_at) "
-    "SELECT CAST(:update_id AS BIGINT), CAST(:processed_at AS TIMESTAMPTZ) FROM locked "
-    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+    "INSERT INTO processed_updates (delivery_key, processed_at) "
+    "SELECT CAST(:delivery_key AS VARCHAR), CAST(:processed_at AS TIMESTAMPTZ) FROM locked "
+    "ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key"
 )
 LOAD_USER_AND_STATE = (
     select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
@@ -82,6 +82,11 @@ COUNT_REFLECTIONS = (
     .select_from(REFLECTIONS)
     .where(REFLECTIONS.c.user_id == bindparam("user_id"))
 )
+DUPLICATE_WINDOW = timedelta(minutes=1)  # issue 15: the same reflection again is stored once
+RECENT_REFLECTIONS = select(REFLECTIONS.c.id, REFLECTIONS.c.text).where(
+    REFLECTIONS.c.user_id == bindparam("user_id"),
+    REFLECTIONS.c.created_at >= bindparam("since"),
+)
 INSERT_QUESTION_ASKED = insert(QUESTIONS_ASKED)
 QUESTIONS_ASKED_OF = (
     select(QUESTIONS_ASKED.c.question_id)
@@ -91,8 +96,8 @@ QUESTIONS_ASKED_OF = (
 INSERT_LESSON_VIEW = insert(LESSON_VIEWS)
 CLAIM_UPDATE_SQLITE = (
     sqlite.insert(PROCESSED_UPDATES)
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(PROCESSED_UPDATES.c.update_id)
+    .on_conflict_do_nothing(index_elements=["delivery_key"])
+    .returning(PROCESSED_UPDATES.c.delivery_key)
 )
 
 
@@ -111,26 +116,27 @@ async def begin_turn(
     session: AsyncSession,
     channel: str,
     channel_user_id: str,
-    update_id: int | None,
+    delivery: str | int | None,
     now: datetime,
 ) -> bool:
     """The first statement of a turn. On PostgreSQL it takes the user's advisory lock, held
     until the transaction ends, so that replicas run one user's turns one at a time (SQLite
-    transactions begin IMMEDIATE: one writer). With a channel `update_id` it also records
-    that id: False when the update was handled before (a re-delivery). The record is an
-    INSERT … ON CONFLICT DO NOTHING: a concurrent claim of the same id waits for the first
-    transaction and then finds the row."""
+    transactions begin IMMEDIATE: one writer). With a channel `delivery` key (Telegram:
+    bot.inbox.delivery_key) it also records that key: False when the delivery was handled
+    before. The record is an INSERT … ON CONFLICT DO NOTHING: a concurrent claim of the same
+    key waits for the first transaction and then finds the row."""
     conn = await session.connection()
+    key = None if delivery is None else str(delivery)
     if conn.dialect.name == "postgresql":
-        key = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
-        if update_id is None:
-            await conn.execute(LOCK_USER, {"key": key})
+        lock = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
+        if key is None:
+            await conn.execute(LOCK_USER, {"key": lock})
             return True
-        params = {"key": key, "update_id": update_id, "processed_at": now}
+        params = {"key": lock, "delivery_key": key, "processed_at": now}
         return (await conn.execute(LOCK_USER_AND_CLAIM_UPDATE, params)).first() is not None
-    if update_id is None:
+    if key is None:
         return True
-    params = {"update_id": update_id, "processed_at": now}
+    params = {"delivery_key": key, "processed_at": now}
     return (await conn.execute(CLAIM_UPDATE_SQLITE, params)).first() is not None
 
 
@@ -173,8 +179,15 @@ async def add_reflection(
     parent_id: int | None = None,
     source: str = "dialogue",
 ) -> int:
-    """Store a reflection (its text encrypted when a key is set); returns its id."""
+    """Store a reflection (its text encrypted when a key is set); returns its id.
+
+    issue 15: the same text from the same user within a minute (sent again because a reply
+    did not arrive) is stored once: the id of the first is returned."""
     conn = await session.connection()
+    since = {"user_id": user_id, "since": now - DUPLICATE_WINDOW}
+    for found, stored in (await conn.execute(RECENT_REFLECTIONS, since)).all():
+        if cipher.decrypt(stored) == text:
+            return int(found)
     row = {
         "user_id": user_id,
         "prompt": prompt,

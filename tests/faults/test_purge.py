@@ -17,14 +17,14 @@ async def test_purge_processed_updates_removes_only_old_ids(coach: Coach) -> Non
         await session.execute(
             insert(ProcessedUpdate),
             [
-                {"update_id": 1, "processed_at": now - timedelta(days=8)},
-                {"update_id": 2, "processed_at": now - timedelta(days=1)},
+                {"delivery_key": "tg:1:1:a", "processed_at": now - timedelta(days=8)},
+                {"delivery_key": "tg:1:2:b", "processed_at": now - timedelta(days=1)},
             ],
         )
     async with coach.services.sessions.begin() as session:
         removed = await repo.purge_processed_updates(session, now - timedelta(days=7))
     assert removed == 1
     async with coach.services.sessions.begin() as session:
-        left = await session.scalars(select(ProcessedUpdate.update_id))
-        assert list(left) == [2]
+        left = await session.scalars(select(ProcessedUpdate.delivery_key))
+        assert list(left) == ["tg:1:2:b"]
         assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
