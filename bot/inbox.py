@@ -130,6 +130,9 @@ class Inbox:
         self.lease = lease
         self.handler: Callable[[Entry], Awaitable[None]] | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # handled, but the database was gone when it was to be recorded: recorded later,
+        # not handled again (that would send its replies twice)
+        self._unfinished: dict[str, tuple[Entry, Outcome]] = {}
 
     @property
     def busy(self) -> int:
@@ -208,8 +211,9 @@ class Inbox:
             CURRENT.reset(token)
         await self.finish(entry, outcome)
 
-    async def finish(self, entry: Entry, outcome: Outcome) -> None:
-        """Delete the handled update (and its sent replies' rows), or keep it for a retry."""
+    async def finish(self, entry: Entry, outcome: Outcome) -> bool:
+        """Delete the handled update (and its sent replies' rows), or keep it for a retry.
+        False when the database did not take it (tried again by the sweeper)."""
         now = self.clock()
         try:
             async with self.sessions.begin() as session:
@@ -224,11 +228,21 @@ class Inbox:
                     )
                 else:
                     await session.execute(delete(INBOX).where(INBOX.c.delivery_key == entry.key))
-        except Exception as exc:  # the row stays; it is handled again when its lease ends
+        except Exception as exc:
             log.warning(
-                "inbox: could not record a handled update (%s); it is looked at again later",
+                "inbox: could not record a handled update (%s); recorded later",
                 type(exc).__name__,
             )
+            self._unfinished[entry.key] = (entry, outcome)
+            return False
+        self._unfinished.pop(entry.key, None)
+        return True
+
+    async def finish_left(self) -> None:
+        """Record what was handled while the database was away."""
+        for entry, outcome in list(self._unfinished.values()):
+            if not await self.finish(entry, outcome):
+                return
 
     async def sweep(self, everything: bool = False) -> int:
         """Claim updates whose lease has run out (all, with `everything`) and handle them."""
@@ -244,7 +258,8 @@ class Inbox:
             )
             if not everything:
                 query = query.where(INBOX.c.lease_until < now)
-            rows = [r for r in (await session.execute(query)).all() if r[0] not in self._tasks]
+            mine = self._tasks.keys() | self._unfinished.keys()
+            rows = [r for r in (await session.execute(query)).all() if r[0] not in mine]
             if not rows:
                 return 0
             keys = [r[0] for r in rows]
@@ -274,6 +289,7 @@ class Inbox:
         everything = everything_first
         while True:
             try:
+                await self.finish_left()
                 await self.sweep(everything=everything)
                 everything = False
             except asyncio.CancelledError:
@@ -287,6 +303,7 @@ class Inbox:
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
+        await self.finish_left()
 
 
 class UnavailableNotice:
