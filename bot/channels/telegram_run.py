@@ -179,6 +179,19 @@ async def polling(
             await app.stop()
 
 
+LOCAL = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_allowed(settings: Settings, request: web.Request) -> bool:
+    """/metrics with COACH_METRICS_TOKEN as a bearer token; without one, local requests
+    only (not through a reverse proxy, which adds X-Forwarded-For)."""
+    token = settings.coach_metrics_token
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.encode())
+    return request.remote in LOCAL and "X-Forwarded-For" not in request.headers
+
+
 def webhook_app(
     settings: Settings,
     app: Application,
@@ -222,7 +235,9 @@ def webhook_app(
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": ready()}, status=200 if ready() else 503)
 
-    async def metrics(_: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.Response:
+        if not metrics_allowed(settings, request):  # issue 15: not open to whoever reaches us
+            return web.Response(status=404, text="not found")
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     server = web.Application(client_max_size=1 << 20)
