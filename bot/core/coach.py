@@ -211,8 +211,9 @@ class Coach:
 
     # -- state --------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, user: UserRef) -> Turn:
+        svc = self.services  # issue 15: a pending text is kept encrypted, for a limited time
         found = await repo.load_user_and_state(
-            session, user.channel, user.id, self.services.settings.coach_timezone
+            session, user.channel, user.id, svc.settings.coach_timezone, svc.cipher, svc.clock()
         )
         saved = None if found.state is None else (found.state, found.data)
         return Turn(
@@ -231,7 +232,13 @@ class Coach:
         if turn.saved == (turn.state, data):
             return  # nothing changed
         await repo.save_state(
-            session, turn.user_id, turn.state, data, exists=turn.saved is not None
+            session,
+            turn.user_id,
+            turn.state,
+            data,
+            exists=turn.saved is not None,
+            cipher=self.services.cipher,  # issue 15
+            now=self.services.clock(),
         )
 
     # -- running actions ------------------------------------------------------------------

@@ -140,24 +140,85 @@ async def begin_turn(
     return (await conn.execute(CLAIM_UPDATE_SQLITE, params)).first() is not None
 
 
+# issue 15: state slots that hold a user's own words (a reflection waiting for the client-data
+# or "answer or question?" choice): encrypted like reflections, and dropped after a day
+SECRET_SLOTS = ("pending_text",)
+PENDING_UNTIL = "pending_until"
+PENDING_KEPT = timedelta(hours=24)
+PENDING_FLOW = ("pending_kinds", "return_state")  # the choice a pending text waited for
+
+
+def seal_state(data: dict[str, Any], cipher: TextCipher, now: datetime) -> dict[str, Any]:
+    """The state as stored: secret slots encrypted, with the moment they expire."""
+    sealed = dict(data)
+    secret = [k for k in SECRET_SLOTS if isinstance(sealed.get(k), str)]
+    if not secret:
+        sealed.pop(PENDING_UNTIL, None)
+        return sealed
+    sealed.setdefault(PENDING_UNTIL, (now + PENDING_KEPT).isoformat())
+    for key in secret:
+        sealed[key] = cipher.encrypt(sealed[key])
+    return sealed
+
+
+def open_state(
+    data: dict[str, Any], cipher: TextCipher, now: datetime
+) -> tuple[dict[str, Any], bool]:
+    """The state as a turn uses it: secret slots decrypted, or gone once expired (True)."""
+    opened = dict(data)
+    until = opened.get(PENDING_UNTIL)
+    expired = isinstance(until, str) and datetime.fromisoformat(until) <= now
+    for key in SECRET_SLOTS:
+        if isinstance(opened.get(key), str):
+            if expired:
+                opened.pop(key)
+            else:
+                opened[key] = cipher.decrypt(opened[key])
+    if expired:
+        for key in (PENDING_UNTIL, *PENDING_FLOW):
+            opened.pop(key, None)
+    return opened, expired
+
+
 async def load_user_and_state(
-    session: AsyncSession, channel: str, channel_user_id: str, timezone: str
+    session: AsyncSession,
+    channel: str,
+    channel_user_id: str,
+    timezone: str,
+    cipher: TextCipher | None = None,
+    now: datetime | None = None,
 ) -> UserState:
-    """The user (created on first contact) and their dialogue state, in one query."""
+    """The user (created on first contact) and their dialogue state, in one query (with a
+    `cipher` and `now`: its secret slots opened, see open_state)."""
     conn = await session.connection()
     params = {"channel": channel, "channel_user_id": channel_user_id}
     row = (await conn.execute(LOAD_USER_AND_STATE, params)).first()
     if row is None:
         user = await get_or_create_user(session, channel, channel_user_id, timezone)
         return UserState(user.id, user.role, user.timezone, None, {})
-    return UserState(row.id, row.role, row.timezone, row.state, dict(row.data or {}))
+    data, state = dict(row.data or {}), row.state
+    if cipher is not None and now is not None:
+        data, expired = open_state(data, cipher, now)
+        if expired:  # the choice it waited for is gone with it: start afresh, text erased
+            state = "idle"
+            await conn.execute(UPDATE_STATE, {"uid": row.id, "state": state, "data": data})
+    return UserState(row.id, row.role, row.timezone, state, data)
 
 
 async def save_state(
-    session: AsyncSession, user_id: int, state: str, data: dict[str, Any], *, exists: bool
+    session: AsyncSession,
+    user_id: int,
+    state: str,
+    data: dict[str, Any],
+    *,
+    exists: bool,
+    cipher: TextCipher | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Write the dialogue state: an update of the row `load_user_and_state` found, or else
-    the first row."""
+    the first row (with a `cipher` and `now`: its secret slots sealed, see seal_state)."""
+    if cipher is not None and now is not None:
+        data = seal_state(data, cipher, now)
     conn = await session.connection()
     if exists:
         await conn.execute(UPDATE_STATE, {"uid": user_id, "state": state, "data": data})
@@ -314,7 +375,7 @@ async def export_user(
             "status": onboarding.status,
             "started_at": onboarding.started_at.isoformat(),
         },
-        "dialogue_state": None if state is None else {"state": state.state},
+        "dialogue_state": None if state is None else _state_export(state, cipher),
         "questions_asked": [
             {"question_id": a.question_id, "asked_at": a.asked_at.isoformat()} for a in asked
         ],
@@ -335,6 +396,17 @@ async def export_user(
         ],
     }
     return _user_export(user, reflections, cipher, extra)
+
+
+def _state_export(state: DialogueState, cipher: TextCipher) -> dict[str, Any]:
+    """issue 15: the state's name, and a text waiting for the user's choice, if any."""
+    exported: dict[str, Any] = {"state": state.state}
+    data = state.data or {}
+    for key in SECRET_SLOTS:
+        if isinstance(data.get(key), str):
+            exported[key] = cipher.decrypt(data[key])
+            exported[PENDING_UNTIL] = data.get(PENDING_UNTIL)
+    return exported
 
 
 def _user_export(
