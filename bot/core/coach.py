@@ -42,6 +42,7 @@ from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
 from bot.core.schedule_text import parse_schedule  # issue 16
 from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
+from bot.core.slots import SLOTS  # issue 15
 from bot.core.support import default_patterns as default_load_patterns  # issue 12
 from bot.core.support import suggests_load  # issue 12
 from bot.nlu import NLU, Parse
@@ -54,6 +55,7 @@ from bot.team import reader as team_reader  # issue 17:
 from bot.team import routing as team_routing  # issue 17:
 
 log = logging.getLogger(__name__)
+DECLARED_SLOTS: dict[str, Any] = dict.fromkeys(SLOTS)  # issue 15
 MAX_REFLECTION_CHARS = 4000
 EMERGENCY_REPEAT_HOURS = 24
 FLOOD_MESSAGES = 15
@@ -243,7 +245,8 @@ class Coach:
 
     # -- running actions ------------------------------------------------------------------
     async def _run(self, turn: Turn, step: Step) -> None:
-        slots = {**turn.slots(), **step.slots}
+        # issue 15: every declared slot is there (None when unset): rasa-sdk logs no misses
+        slots = {**DECLARED_SLOTS, **turn.slots(), **step.slots}
         payload = {
             "next_action": step.action,
             "sender_id": str(turn.user_id),
