@@ -468,3 +468,13 @@ async def purge_processed_updates(session: AsyncSession, before: datetime) -> in
         delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.processed_at < before)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def purge_left_behind(session: AsyncSession, before: datetime) -> tuple[int, int]:
+    """issue 15: inbox updates (received) and outbox replies (recorded) before `before`:
+    what a long outage or a double fault left; returns how many of each."""
+    from bot.storage.models import InboxUpdate, OutboxReply
+
+    inbox = await session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < before))
+    outbox = await session.execute(delete(OutboxReply).where(OutboxReply.created_at < before))
+    return int(inbox.rowcount or 0), int(outbox.rowcount or 0)  # type: ignore[attr-defined]
