@@ -36,7 +36,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, utcnow
 from bot.core import texts
@@ -94,6 +94,7 @@ class Entry:
     data: dict[str, Any]
     received_at: datetime
     attempts: int = 0
+    update: Any = field(default=None, compare=False, repr=False)  # parsed already, if at hand
 
 
 @dataclass
@@ -117,13 +118,14 @@ class Inbox:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         cipher: TextCipher,
         bot_id: int,
         clock: Clock = utcnow,
         lease: timedelta = LEASE,
     ) -> None:
-        self.sessions = sessions
+        # connections, not ORM sessions: these statements run for every update
+        self.engine = engine
         self.cipher = cipher
         self.bot_id = bot_id
         self.clock = clock
@@ -139,20 +141,21 @@ class Inbox:
         """Updates being handled in this process now."""
         return len(self._tasks)
 
-    def entry(self, data: dict[str, Any]) -> Entry:
-        return Entry(delivery_key(self.bot_id, data), int(data["update_id"]), data, self.clock())
+    def entry(self, data: dict[str, Any], update: Any = None) -> Entry:
+        key = delivery_key(self.bot_id, data)
+        return Entry(key, int(data["update_id"]), data, self.clock(), update=update)
 
-    async def store(self, updates: Iterable[dict[str, Any]]) -> list[Entry]:
+    async def store(self, updates: Iterable[dict[str, Any] | Entry]) -> list[Entry]:
         """Store updates (one transaction); returns those new to the inbox, oldest first.
 
         An update handled before (its key in processed_updates) or waiting already is left
         out. Raises when the database is unavailable: then nothing may be acknowledged."""
-        entries = {e.key: e for e in map(self.entry, updates)}
+        made = (u if isinstance(u, Entry) else self.entry(u) for u in updates)
+        entries = {e.key: e for e in made}
         if not entries:
             return []
         now = self.clock()
-        async with self.sessions.begin() as session:
-            conn = await session.connection()
+        async with self.engine.begin() as conn:
             handled = set(
                 (
                     await conn.execute(
@@ -216,18 +219,18 @@ class Inbox:
         False when the database did not take it (tried again by the sweeper)."""
         now = self.clock()
         try:
-            async with self.sessions.begin() as session:
+            async with self.engine.begin() as conn:
                 if outcome.outbox_ids:
-                    await session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(outcome.outbox_ids)))
+                    await conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(outcome.outbox_ids)))
                 if outcome.retry and now - entry.received_at < MAX_AGE:
                     wait = timedelta(seconds=min(60, 2 ** min(entry.attempts + 1, 6)))
-                    await session.execute(
+                    await conn.execute(
                         update(INBOX)
                         .where(INBOX.c.delivery_key == entry.key)
                         .values(attempts=entry.attempts + 1, lease_until=now + wait)
                     )
                 else:
-                    await session.execute(delete(INBOX).where(INBOX.c.delivery_key == entry.key))
+                    await conn.execute(delete(INBOX).where(INBOX.c.delivery_key == entry.key))
         except Exception as exc:
             log.warning(
                 "inbox: could not record a handled update (%s); recorded later",
@@ -247,7 +250,7 @@ class Inbox:
     async def sweep(self, everything: bool = False) -> int:
         """Claim updates whose lease has run out (all, with `everything`) and handle them."""
         now = self.clock()
-        async with self.sessions.begin() as session:
+        async with self.engine.begin() as conn:
             query = (
                 select(INBOX.c.delivery_key, INBOX.c.update_id, INBOX.c.payload)
                 .add_columns(INBOX.c.received_at, INBOX.c.attempts)
@@ -259,11 +262,11 @@ class Inbox:
             if not everything:
                 query = query.where(INBOX.c.lease_until < now)
             mine = self._tasks.keys() | self._unfinished.keys()
-            rows = [r for r in (await session.execute(query)).all() if r[0] not in mine]
+            rows = [r for r in (await conn.execute(query)).all() if r[0] not in mine]
             if not rows:
                 return 0
             keys = [r[0] for r in rows]
-            await session.execute(
+            await conn.execute(
                 update(INBOX)
                 .where(INBOX.c.delivery_key.in_(keys))
                 .values(lease_until=now + self.lease)
@@ -274,8 +277,8 @@ class Inbox:
                 data = json.loads(self.cipher.decrypt(payload))
             except (EncryptionError, ValueError):
                 log.error("inbox: a stored update cannot be read (key changed?); dropped")
-                async with self.sessions.begin() as session:
-                    await session.execute(delete(INBOX).where(INBOX.c.delivery_key == key))
+                async with self.engine.begin() as conn:
+                    await conn.execute(delete(INBOX).where(INBOX.c.delivery_key == key))
                 continue
             entries.append(Entry(key, update_id, data, received_at, attempts))
         if entries:

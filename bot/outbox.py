@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock, utcnow
 from bot.core.replies import Button, Document, Reply
@@ -59,10 +59,8 @@ def decode(data: dict[str, Any]) -> Reply:
 
 
 class Outbox:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], cipher: TextCipher, clock: Clock = utcnow
-    ) -> None:
-        self.sessions = sessions
+    def __init__(self, engine: AsyncEngine, cipher: TextCipher, clock: Clock = utcnow) -> None:
+        self.engine = engine
         self.cipher = cipher
         self.clock = clock
 
@@ -91,9 +89,9 @@ class Outbox:
 
     async def pending(self, key: str) -> list[tuple[int, Reply]]:
         """The replies of the delivery `key` not sent yet, in order."""
-        async with self.sessions.begin() as session:
+        async with self.engine.begin() as conn:
             rows = (
-                await session.execute(
+                await conn.execute(
                     select(OUTBOX.c.id, OUTBOX.c.payload)
                     .where(OUTBOX.c.delivery_key == key)
                     .order_by(OUTBOX.c.id)
@@ -106,7 +104,7 @@ class Outbox:
         if not ids:
             return
         try:
-            async with self.sessions.begin() as session:
-                await session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(ids)))
+            async with self.engine.begin() as conn:
+                await conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(ids)))
         except Exception as exc:  # a send that is not recorded may be repeated after a crash
             log.warning("outbox: could not mark replies as sent (%s)", type(exc).__name__)

@@ -158,8 +158,8 @@ class TelegramChannel:
         self._background: set[asyncio.Future[None]] = set()  # typing indicators in flight
         svc = coach.services
         # issue 15: updates are stored before they are acknowledged, replies with the turn
-        self.inbox = Inbox(svc.sessions, svc.cipher, 0)
-        self.outbox = Outbox(svc.sessions, svc.cipher)
+        self.inbox = Inbox(svc.engine, svc.cipher, 0)
+        self.outbox = Outbox(svc.engine, svc.cipher)
         self.notice = UnavailableNotice()
 
     # -- building -----------------------------------------------------------------------
@@ -193,7 +193,7 @@ class TelegramChannel:
         self.inbox.bot_id = bot_id_of(token)
 
         async def handle_entry(entry: Entry) -> None:
-            update = Update.de_json(entry.data, app.bot)
+            update = entry.update or Update.de_json(entry.data, app.bot)
             if update is not None:
                 await app.update_processor.process_update(update, app.process_update(update))
 

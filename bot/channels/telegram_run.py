@@ -22,7 +22,7 @@ from telegram.ext import Application
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_format import CallbackSigner
 from bot.core.coach import Coach
-from bot.inbox import Inbox, UnavailableNotice, chat_of, unavailable
+from bot.inbox import Entry, Inbox, UnavailableNotice, chat_of, unavailable
 from bot.metrics import MESSAGES
 from bot.settings import Settings
 
@@ -89,7 +89,7 @@ class Poller:
 
     async def run(self) -> None:
         await self.bot.delete_webhook()  # as PTB's Updater does before it polls
-        batch: list[dict[str, Any]] | None = None
+        batch: list[Entry] | None = None
         failures = 0
         while True:
             if batch is None:
@@ -107,7 +107,7 @@ class Poller:
                     await asyncio.sleep(min(30.0, 0.5 * 2**failures))
                     continue
                 failures = 0
-                batch = [u.to_dict() for u in updates]
+                batch = [self.inbox.entry(u.to_dict(), u) for u in updates]
                 if not batch:
                     batch = None
                     await asyncio.sleep(self.poll_interval)
@@ -118,13 +118,13 @@ class Poller:
                 failures += 1
                 if unavailable(exc):
                     log.warning("database unavailable: %d updates wait at Telegram", len(batch))
-                    await self.notice.tell_all(self.bot, batch)
+                    await self.notice.tell_all(self.bot, [e.data for e in batch])
                 else:
                     log.error("storing updates failed", exc_info=exc)
                 await asyncio.sleep(min(10.0, 0.5 * 2**failures))
                 continue
             failures = 0
-            self.offset = max(int(u["update_id"]) for u in batch) + 1
+            self.offset = max(e.update_id for e in batch) + 1
             batch = None
             self.inbox.dispatch(entries)
 
@@ -218,9 +218,11 @@ def webhook_app(
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        data = update.to_dict()  # as polling stores it: the same key for the same update
+        # the body as Telegram sent it (polling keys PTB's to_dict(): the same update comes
+        # the same way again, unless the bot switches between polling and webhook meanwhile)
         try:
-            entries = await channel.inbox.store([data])  # issue 15: stored, then 200
+            entry = channel.inbox.entry(data, update)
+            entries = await channel.inbox.store([entry])  # issue 15: stored, then 200
         except Exception as exc:
             if not unavailable(exc):
                 raise
