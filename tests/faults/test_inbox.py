@@ -204,3 +204,51 @@ async def test_a_turn_waiting_on_a_lock_is_kept_and_handled_after(
     report = await _stored_report("turn waits on a lock", pg_coach, [me], ANSWERS[:1])
     report.check()
     assert report.stored == 1 and report.duplicate_replies == 0
+
+
+async def test_the_webhook_answers_503_while_postgres_is_down_and_200_once_stored(
+    proxy: PgProxy, fake: FakeBotApi, tmp_path: Path, model_dir: Path, clock: FrozenClock, nlu: NLU
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.channels.telegram_run import SECRET_HEADER, build_application, webhook_app
+    from bot.channels.telegram_run import webhook_secret as secret_of
+    from bot.wiring import coach_for
+
+    settings = Settings(
+        coach_data_dir=tmp_path,
+        coach_database_url=proxy.url,
+        coach_model_dir=model_dir,
+        telegram_bot_token=fake.token,
+        telegram_api_base_url=fake.base_url,
+        telegram_api_file_url=fake.base_file_url,
+    )
+    me = Talk(fake, 1560)
+    update = {"update_id": 99001, "message": fake.make_message(me.chat_id, "/privacy")}
+    headers = {SECRET_HEADER: secret_of(settings)}
+    async with coach_for(settings, clock, nlu=nlu) as coach:
+        _, bot_app = build_application(settings, coach, updater=False)
+        async with bot_app, TestClient(TestServer(webhook_app(settings, bot_app))) as client:
+            await bot_app.start()
+            try:
+                proxy.stop()
+                response = await client.post("/telegram", json=update, headers=headers)
+                assert response.status == 503  # not stored: Telegram sends it again
+                await me.until(texts.UNAVAILABLE, 0, timeout=10)
+                assert await _count_or_none(coach) is None  # the database is still away
+                proxy.start()
+                response = await client.post("/telegram", json=update, headers=headers)
+                assert response.status == 200
+                await me.until("Wat ik bewaar", 0, timeout=15)
+            finally:
+                await bot_app.stop()
+        await eventually(lambda: _empty(coach, InboxUpdate))
+    assert [t for t in me.texts() if "Wat ik bewaar" in t] == me.texts()[1:]
+    assert len(me.texts()) == 2
+
+
+async def _count_or_none(coach: Coach) -> int | None:
+    try:
+        return await _count(coach, InboxUpdate)
+    except Exception:
+        return None
