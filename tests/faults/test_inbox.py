@@ -252,3 +252,23 @@ async def _count_or_none(coach: Coach) -> int | None:
         return await _count(coach, InboxUpdate)
     except Exception:
         return None
+
+
+async def test_the_same_reflection_sent_again_within_a_minute_is_stored_once(
+    app: Application,
+    fake: FakeBotApi,
+    talk: Callable[[int], Talk],
+    tg_coach: Coach,
+    clock: FrozenClock,
+) -> None:
+    me = talk(1570)
+    await _ask_question(me)
+    await me.say(ANSWERS[1], lambda t: texts.STORED in t or "Nog één stap verder" in t)
+    # the reply "did not arrive": the user asks again and types the same text
+    await me.say("/reflectie", texts.REFLECT_HINT)
+    await me.say(ANSWERS[1], lambda t: texts.STORED in t or "Nog één stap verder" in t)
+    assert await _reflection_texts(tg_coach) == [ANSWERS[1]]
+    clock.advance(minutes=2)  # later, the same words are a reflection of their own
+    await me.say("/reflectie", texts.REFLECT_HINT)
+    await me.say(ANSWERS[1], lambda t: texts.STORED in t or "Nog één stap verder" in t)
+    assert await _reflection_texts(tg_coach) == [ANSWERS[1]] * 2
