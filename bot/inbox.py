@@ -76,6 +76,8 @@ def unavailable(exc: BaseException | None) -> bool:
     while exc is not None and seen < 5:
         if isinstance(exc, IntegrityError | ProgrammingError | DataError):
             return False
+        if type(exc).__module__.startswith(("telegram", "aiohttp")):
+            return False  # the Bot API's trouble (its timeouts are OSErrors too), not ours
         if isinstance(exc, SQLAlchemyError | OSError | TimeoutError):
             return True
         if type(exc).__module__.startswith("asyncpg"):

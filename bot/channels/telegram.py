@@ -234,7 +234,8 @@ class TelegramChannel:
             MESSAGES.labels(CHANNEL, "forged_callback").inc()
             await query.answer("Deze knop is niet (meer) geldig.")
             return
-        await query.answer()
+        with contextlib.suppress(BadRequest):  # issue 15: handled again after a crash, the
+            await query.answer()  # query may be too old to answer; the press still counts
         MESSAGES.labels(CHANNEL, "button").inc()
         if query.message is not None and isinstance(query.message, Message):
             with contextlib.suppress(BadRequest):

@@ -133,6 +133,7 @@ async def test_a_late_answer_is_sent_at_most_twice_and_stored_once(
     # a timeout is retried once, never more: at most two copies; no untrue error text
     assert report.duplicate_replies <= 1
     assert texts.ERROR_REPLY_LOST not in got and texts.ERROR_NOT_PROCESSED not in got
+    assert texts.UNAVAILABLE not in got  # the Bot API was slow, not the database
     await eventually(lambda: _empty(tg_coach, OutboxReply))
 
 
