@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.dialogue import FLOW_SLOTS
+from bot.core.slots import SLOTS as DECLARED_SLOTS
 from bot.knowledge import Knowledge
 from bot.nlu.data import load_training_data
 from bot.nlu.engine import ABOUT, LESSON, META_INTENTS, OUT_OF_SCOPE
@@ -30,7 +30,7 @@ INTENT_ACTIONS = {
     LESSON: "action_answer_lesson",
     ABOUT: "action_answer_topic",
 }
-SLOTS = ("state", "role", *FLOW_SLOTS, "new_in_work", "start_param")
+SLOTS = DECLARED_SLOTS  # issue 15: one list for the domain and the actions' tracker
 
 
 def domain(knowledge: Knowledge, action_names: list[str]) -> dict[str, Any]:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     telegram_webhook_secret: str | None = None
+    # issue 15: the webhook server's /metrics wants "Authorization: Bearer <this>"; unset,
+    # it answers only local requests that no proxy forwarded
+    coach_metrics_token: str | None = None
     # Telegram's limit for a bot's messages overall; higher with paid broadcasts; 0 = no pacing
     telegram_send_rate: float = Field(default=30.0, ge=0)
     # issue 18: the web chat

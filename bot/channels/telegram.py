@@ -35,7 +35,9 @@ from bot.channels.telegram_http import AiohttpRequest
 from bot.core import texts
 from bot.core.coach import Coach
 from bot.core.replies import Incoming, Reply, UserRef
+from bot.inbox import CURRENT, Entry, Inbox, UnavailableNotice, bot_id_of, delivery_key, unavailable
 from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS
+from bot.outbox import Outbox
 from bot.ratelimit import SharedRateLimiter
 from bot.storage import repo
 
@@ -142,6 +144,11 @@ class ReplyNotDelivered(Exception):
     """The turn committed, but a reply could not be sent after the retries (issue 15)."""
 
 
+class ReplyUncertain(ReplyNotDelivered):
+    """issue 15: a send timed out twice: Telegram may have it (a late answer) or not. It is
+    logged and not tried again, so a reply that did arrive does not arrive three times."""
+
+
 class TelegramChannel:
     """Handlers that translate Telegram updates to core turns and replies back."""
 
@@ -149,6 +156,11 @@ class TelegramChannel:
         self.coach = coach
         self.signer = signer
         self._background: set[asyncio.Future[None]] = set()  # typing indicators in flight
+        svc = coach.services
+        # issue 15: updates are stored before they are acknowledged, replies with the turn
+        self.inbox = Inbox(svc.engine, svc.cipher, 0)
+        self.outbox = Outbox(svc.engine, svc.cipher)
+        self.notice = UnavailableNotice()
 
     # -- building -----------------------------------------------------------------------
     def build(
@@ -178,6 +190,14 @@ class TelegramChannel:
         if not updater:
             builder = builder.updater(None)
         app = builder.build()
+        self.inbox.bot_id = bot_id_of(token)
+
+        async def handle_entry(entry: Entry) -> None:
+            update = entry.update or Update.de_json(entry.data, app.bot)
+            if update is not None:
+                await app.update_processor.process_update(update, app.process_update(update))
+
+        self.inbox.handler = handle_entry
         private = filters.ChatType.PRIVATE
         app.add_handler(MessageHandler(~private & filters.UpdateType.MESSAGES, self.on_group))
         app.add_handler(CallbackQueryHandler(self.on_callback))
@@ -214,7 +234,8 @@ class TelegramChannel:
             MESSAGES.labels(CHANNEL, "forged_callback").inc()
             await query.answer("Deze knop is niet (meer) geldig.")
             return
-        await query.answer()
+        with contextlib.suppress(BadRequest):  # issue 15: handled again after a crash, the
+            await query.answer()  # query may be too old to answer; the press still counts
         MESSAGES.labels(CHANNEL, "button").inc()
         if query.message is not None and isinstance(query.message, Message):
             with contextlib.suppress(BadRequest):
@@ -249,6 +270,22 @@ class TelegramChannel:
         """Logs with context (never message text) and tells the user something went wrong."""
         ERRORS.labels("telegram").inc()
         update_id = update.update_id if isinstance(update, Update) else None
+        chat = update.effective_chat if isinstance(update, Update) else None
+        current = CURRENT.get()
+        if unavailable(context.error):
+            # issue 15: the update stays in the inbox and is handled when the database is back
+            log.warning(
+                "database unavailable; the update is kept for a retry",
+                extra={"update_id": update_id},
+            )
+            if current is not None:
+                current[1].retry = True
+                if chat is not None and chat.type == ChatType.PRIVATE:
+                    await self.notice.tell(context.bot, chat.id)
+                return
+        if isinstance(context.error, ReplyUncertain):
+            log.warning("a reply timed out twice; not sent again", extra={"update_id": update_id})
+            return
         log.error(
             "error while handling an update", exc_info=context.error, extra={"update_id": update_id}
         )
@@ -277,19 +314,60 @@ class TelegramChannel:
             PATIENCE_AFTER, self._start_patience, context.bot, chat.id
         )
         started = time.perf_counter()
+        current = CURRENT.get()
+        # issue 15: the delivery's key goes with the turn (Telegram may deliver an update
+        # again), and its replies are recorded in the outbox with it
+        key = current[0].key if current else delivery_key(self.inbox.bot_id, update.to_dict())
+        ids: list[int] = []
         try:
-            # the update id goes with the turn: Telegram may deliver an update again
             replies = await self.coach.handle(
-                UserRef(CHANNEL, str(user.id)), replace(incoming, delivery_id=update.update_id)
+                UserRef(CHANNEL, str(user.id)),
+                replace(incoming, delivery_id=key, record=self.outbox.recorder(key, chat.id, ids)),
             )
+            if not replies and not ids:  # handled before: what it did not send yet
+                pending = await self.outbox.pending(key)
+                ids, replies = [i for i, _ in pending], [r for _, r in pending]
         finally:
             typing.cancel()
             patience.cancel()
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
+        await self._send_recorded(context, chat.id, user.id, replies, ids)
+
+    async def _send_recorded(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        user_id: int,
+        replies: list[Reply],
+        ids: list[int],
+    ) -> None:
+        """Send a turn's replies; each outbox row is deleted once Telegram has answered (the
+        last with the inbox row, in one transaction). Unsent rows are given up on failure:
+        the user is told what is true."""
+        current = CURRENT.get()
+        recorded = len(ids) == len(replies)
+        done = 0
+
+        async def sent(index: int) -> None:
+            nonlocal done
+            done = index + 1
+            if not recorded:
+                return
+            if index == len(replies) - 1 and current is not None:
+                current[1].outbox_ids.append(ids[index])
+            else:
+                await self.outbox.mark_sent([ids[index]])
+
         try:
-            await self.send(context, chat.id, user.id, replies)
-        except TelegramError as exc:  # issue 15: the turn has committed; only the reply is lost
+            await self.send(context, chat_id, user_id, replies, sent)
+        except TelegramError as exc:  # the turn has committed; only the reply is lost
+            if recorded:
+                await self.outbox.mark_sent(ids[done:])
+            if isinstance(exc, TimedOut):
+                raise ReplyUncertain from exc
             raise ReplyNotDelivered from exc
+        if recorded and done < len(replies):  # the user blocked the bot: nothing more to send
+            await self.outbox.mark_sent(ids[done:])
 
     def _start_typing(self, bot: Any, chat_id: int) -> None:
         task = asyncio.ensure_future(self._typing(bot, chat_id))
@@ -310,10 +388,15 @@ class TelegramChannel:
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
     async def send(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, replies: list[Reply]
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        user_id: int,
+        replies: list[Reply],
+        sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         try:
-            await send_replies(context.bot, chat_id, user_id, replies, self.signer)
+            await send_replies(context.bot, chat_id, user_id, replies, self.signer, sent=sent)
         except Forbidden:
             await self.mark_blocked(str(user_id))
 
@@ -329,12 +412,14 @@ async def send_replies(
     replies: list[Reply],
     signer: CallbackSigner,
     before_send: Callable[[], Awaitable[None]] | None = None,
+    sent: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
     """Send core replies: HTML-escaped, split under 4,096 characters, buttons on the last part.
 
-    `before_send` is awaited before every message (the prompt dispatcher's shared limiter).
+    `before_send` is awaited before every message (the prompt dispatcher's shared limiter);
+    `sent(index)` after each reply has gone out whole (issue 15: the outbox marks it sent).
     """
-    for reply in replies:
+    for number, reply in enumerate(replies):
         markup = keyboard(reply.buttons, user_id, signer)
         if reply.document is not None:
             if before_send is not None:
@@ -346,6 +431,8 @@ async def send_replies(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
+            if sent is not None:
+                await sent(number)
             continue
         parts = split_message(reply.text)
         for index, part in enumerate(parts):
@@ -359,6 +446,8 @@ async def send_replies(
                 reply_markup=markup if last else None,
                 disable_web_page_preview=True,
             )
+        if sent is not None:
+            await sent(number)
 
 
 async def koppel(coach: Coach, update: Update, message: Message) -> bool:  # issue 18

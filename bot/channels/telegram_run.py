@@ -11,21 +11,24 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Update
+from telegram.error import Conflict, Forbidden, InvalidToken, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_format import CallbackSigner
 from bot.core.coach import Coach
+from bot.inbox import Entry, Inbox, UnavailableNotice, chat_of, unavailable
 from bot.metrics import MESSAGES
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CHANNEL_KEY = "coach_channel"  # where build_application leaves the channel in app.bot_data
 
 
 def signer_for(settings: Settings) -> CallbackSigner:
@@ -53,7 +56,94 @@ def build_application(
         network_retries=network_retries,
         send_rate=settings.telegram_send_rate,
     )
+    app.bot_data[CHANNEL_KEY] = channel
     return channel, app
+
+
+def channel_of(app: Application) -> TelegramChannel:
+    return cast(TelegramChannel, app.bot_data[CHANNEL_KEY])
+
+
+class Poller:
+    """issue 15: long polling that stores each batch in the inbox before it is acknowledged.
+
+    Telegram drops the updates below the offset of the next getUpdates call, so the offset
+    moves past a batch only once the batch is stored. With the database unavailable the
+    batch is kept (here and at Telegram), its chats are told once, and storing is tried
+    again with a back-off."""
+
+    def __init__(
+        self,
+        bot: Any,
+        inbox: Inbox,
+        notice: UnavailableNotice,
+        timeout: int = 10,
+        poll_interval: float = 0.0,
+    ) -> None:
+        self.bot = bot
+        self.inbox = inbox
+        self.notice = notice
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.offset: int | None = None
+
+    async def run(self) -> None:
+        await self.bot.delete_webhook()  # as PTB's Updater does before it polls
+        batch: list[Entry] | None = None
+        failures = 0
+        while True:
+            if batch is None:
+                try:
+                    updates = await self.bot.get_updates(
+                        offset=self.offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
+                    )
+                except TimedOut:
+                    continue
+                except (InvalidToken, Forbidden):
+                    raise
+                except (Conflict, TelegramError) as exc:
+                    failures += 1
+                    log.warning("getUpdates failed (%s)", type(exc).__name__)
+                    await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+                    continue
+                failures = 0
+                batch = [self.inbox.entry(u.to_dict(), u) for u in updates]
+                if not batch:
+                    batch = None
+                    await asyncio.sleep(self.poll_interval)
+                    continue
+            try:
+                entries = await self.inbox.store(batch)
+            except Exception as exc:
+                failures += 1
+                if unavailable(exc):
+                    log.warning("database unavailable: %d updates wait at Telegram", len(batch))
+                    await self.notice.tell_all(self.bot, [e.data for e in batch])
+                else:
+                    log.error("storing updates failed", exc_info=exc)
+                await asyncio.sleep(min(10.0, 0.5 * 2**failures))
+                continue
+            failures = 0
+            self.offset = max(e.update_id for e in batch) + 1
+            batch = None
+            self.inbox.dispatch(entries)
+
+    async def acknowledge(self) -> None:
+        """Confirm what was stored (at shutdown), so a restart does not fetch it again."""
+        if self.offset is None:
+            return
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                self.bot.get_updates(offset=self.offset, timeout=0, limit=1), 5.0
+            )
+
+
+async def _cancel(*tasks: asyncio.Task[Any]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def _stop_event() -> asyncio.Event:
@@ -69,18 +159,37 @@ def _stop_event() -> asyncio.Event:
 async def polling(
     settings: Settings, coach: Coach, poll_interval: float = 0.0, timeout: int = 10
 ) -> AsyncIterator[Application]:
-    """The Application started with long polling; stopped (in-flight updates finished) on exit."""
-    channel, app = build_application(settings, coach)
+    """The Application started with long polling through the inbox; stopped (in-flight
+    updates finished) on exit."""
+    channel, app = build_application(settings, coach, updater=False)
     async with app:
         await app.start()
         await channel.post_init(app)  # PTB runs post_init only in run_polling/run_webhook
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=poll_interval, timeout=timeout)
+        poller = Poller(app.bot, channel.inbox, channel.notice, timeout, poll_interval)
+        polling_task = asyncio.create_task(poller.run())
+        # one process on SQLite: what the inbox holds at start was left by a dead process
+        alone = coach.services.engine.dialect.name == "sqlite"
+        sweeper = asyncio.create_task(channel.inbox.run(everything_first=alone))
         try:
             yield app
         finally:
-            await app.updater.stop()
+            await _cancel(polling_task, sweeper)
+            await channel.inbox.drain()
+            await poller.acknowledge()
             await app.stop()
+
+
+LOCAL = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_allowed(settings: Settings, request: web.Request) -> bool:
+    """/metrics with COACH_METRICS_TOKEN as a bearer token; without one, local requests
+    only (not through a reverse proxy, which adds X-Forwarded-For)."""
+    token = settings.coach_metrics_token
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.encode())
+    return request.remote in LOCAL and "X-Forwarded-For" not in request.headers
 
 
 def webhook_app(
@@ -91,6 +200,8 @@ def webhook_app(
 ) -> web.Application:
     """An aiohttp app: Telegram POSTs to `path` with the secret header; /healthz and /metrics."""
     secret = webhook_secret(settings)
+    channel = channel_of(app)
+    background: set[asyncio.Task[None]] = set()
 
     async def telegram_update(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -107,13 +218,28 @@ def webhook_app(
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        await app.update_queue.put(update)
+        # the body as Telegram sent it (polling keys PTB's to_dict(): the same update comes
+        # the same way again, unless the bot switches between polling and webhook meanwhile)
+        try:
+            entry = channel.inbox.entry(data, update)
+            entries = await channel.inbox.store([entry])  # issue 15: stored, then 200
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            log.warning("database unavailable: the webhook update is refused (503)")
+            task = asyncio.create_task(channel.notice.tell(app.bot, chat_of(data)))
+            background.add(task)
+            task.add_done_callback(background.discard)
+            return web.Response(status=503, text="unavailable")  # Telegram sends it again
+        channel.inbox.dispatch(entries)
         return web.Response(text="ok")
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": ready()}, status=200 if ready() else 503)
 
-    async def metrics(_: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.Response:
+        if not metrics_allowed(settings, request):  # issue 15: not open to whoever reaches us
+            return web.Response(status=404, text="not found")
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     server = web.Application(client_max_size=1 << 20)
@@ -142,10 +268,13 @@ async def webhook(
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
+        sweeper = asyncio.create_task(channel.inbox.run())
         try:
             yield app
         finally:
-            await runner.cleanup()  # stop taking updates, then finish the queued ones
+            await runner.cleanup()  # stop taking updates, then finish the stored ones
+            await _cancel(sweeper)
+            await channel.inbox.drain()
             await app.stop()
 
 

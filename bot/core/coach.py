@@ -42,6 +42,7 @@ from bot.core.requests import read_request
 from bot.core.safety import suggests_danger
 from bot.core.schedule_text import parse_schedule  # issue 16
 from bot.core.schedule_text import read_request as read_schedule_request  # issue 16
+from bot.core.slots import SLOTS  # issue 15
 from bot.core.support import default_patterns as default_load_patterns  # issue 12
 from bot.core.support import suggests_load  # issue 12
 from bot.nlu import NLU, Parse
@@ -54,6 +55,7 @@ from bot.team import reader as team_reader  # issue 17:
 from bot.team import routing as team_routing  # issue 17:
 
 log = logging.getLogger(__name__)
+DECLARED_SLOTS: dict[str, Any] = dict.fromkeys(SLOTS)  # issue 15
 MAX_REFLECTION_CHARS = 4000
 EMERGENCY_REPEAT_HOURS = 24
 FLOOD_MESSAGES = 15
@@ -138,6 +140,8 @@ class Coach:
             for step in self._plan(turn, message):
                 await self._run(turn, step)
             await self._save(session, turn)
+            if message.record is not None:  # issue 15: the replies go with the turn
+                await message.record(session, turn.user_id, turn.replies)
         if turn.state == State.ERASED:
             # once the erase has committed (SQLite has one connection, which the turn held):
             # secure_delete zeroed the rows; the checkpoint takes them out of the WAL too
@@ -219,8 +223,9 @@ class Coach:
 
     # -- state --------------------------------------------------------------------------
     async def _load(self, session: AsyncSession, user: UserRef) -> Turn:
+        svc = self.services  # issue 15: a pending text is kept encrypted, for a limited time
         found = await repo.load_user_and_state(
-            session, user.channel, user.id, self.services.settings.coach_timezone
+            session, user.channel, user.id, svc.settings.coach_timezone, svc.cipher, svc.clock()
         )
         saved = None if found.state is None else (found.state, found.data)
         return Turn(
@@ -239,12 +244,19 @@ class Coach:
         if turn.saved == (turn.state, data):
             return  # nothing changed
         await repo.save_state(
-            session, turn.user_id, turn.state, data, exists=turn.saved is not None
+            session,
+            turn.user_id,
+            turn.state,
+            data,
+            exists=turn.saved is not None,
+            cipher=self.services.cipher,  # issue 15
+            now=self.services.clock(),
         )
 
     # -- running actions ------------------------------------------------------------------
     async def _run(self, turn: Turn, step: Step) -> None:
-        slots = {**turn.slots(), **step.slots}
+        # issue 15: every declared slot is there (None when unset): rasa-sdk logs no misses
+        slots = {**DECLARED_SLOTS, **turn.slots(), **step.slots}
         payload = {
             "next_action": step.action,
             "sender_id": str(turn.user_id),

@@ -7,7 +7,9 @@ channel renders it (HTML <b> on Telegram, plain text in the shell) after escapin
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 BOLD_START = "\x02"
 BOLD_END = "\x03"
@@ -60,5 +62,11 @@ class Incoming:
 
     text: str = ""
     action: str | None = None
-    # the channel's id for this delivery (Telegram's update_id): a re-delivery is ignored
-    delivery_id: int | None = None
+    # the channel's key for this delivery (Telegram: bot.inbox.delivery_key): a re-delivery
+    # is ignored
+    delivery_id: str | int | None = None
+    # issue 15: called in the turn's transaction with (session, user_id, replies) before it
+    # commits, so the channel's outbox records the replies with the turn
+    record: Callable[[Any, int, list[Reply]], Awaitable[None]] | None = field(
+        default=None, compare=False, repr=False
+    )

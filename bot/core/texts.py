@@ -185,6 +185,10 @@ ERROR_NOT_PROCESSED = (
     "Er ging iets mis aan mijn kant: je bericht is niet verwerkt. Stuur het opnieuw."
 )
 PATIENCE = "Even geduld, het duurt wat langer dan normaal."
+UNAVAILABLE = (  # issue 15: true because the inbox (or Telegram) keeps the message
+    "De coach is even niet bereikbaar. Je bericht is ontvangen: ik verwerk het zodra ik er "
+    "weer ben. Je hoeft het niet opnieuw te sturen."
+)
 
 
 # issue 12: support before content, for a message about emotional load

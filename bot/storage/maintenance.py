@@ -68,9 +68,13 @@ async def purge_all(session: AsyncSession, now: datetime, retention_days: int) -
     invites = await session.execute(
         delete(Invite).where(Invite.expires_at.is_not(None), Invite.expires_at < now)
     )
+    # issue 15: the inbox keeps an update a day (Telegram too); leftovers go after two
+    inbox, outbox = await repo.purge_left_behind(session, now - timedelta(days=2))
     return {
         "reflections": reflections,
         "update_ids": updates,
+        "inbox": inbox,
+        "outbox": outbox,
         "invites": int(getattr(invites, "rowcount", 0) or 0),
     }
 

@@ -161,13 +161,51 @@ class Onboarding(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a re-delivery is handled once."""
+    """Deliveries already handled, so a re-delivery is handled once (purged after a week).
+
+    issue 15: keyed by bot id, update id and a digest of the update (bot.inbox.delivery_key),
+    not the update id alone: another token on the same database, or Telegram's counter
+    starting again, brings the same ids with other messages, which must not be skipped."""
 
     __tablename__ = "processed_updates"
 
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(_user_fk())
+    delivery_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboxUpdate(Base):
+    """issue 15: a Telegram update stored before it is acknowledged, until it is handled.
+
+    The update (message text included) is encrypted like reflections; the row is deleted
+    once handled. `lease_until`: the process that stored or claimed it handles it until
+    then; after that (it died, or the database was down) any process takes it again."""
+
+    __tablename__ = "telegram_inbox"
+    __table_args__ = (Index("ix_telegram_inbox_lease", "lease_until"),)
+
+    delivery_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)  # the update's JSON, encrypted
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OutboxReply(Base):
+    """issue 15: a reply of a committed turn, recorded with the turn, deleted once Telegram
+    answered its send (that is its mark as sent). A row left behind by a process that died
+    is sent when the update is handled again (the turn itself does not run twice)."""
+
+    __tablename__ = "telegram_outbox"
+    __table_args__ = (Index("ix_telegram_outbox_key", "delivery_key", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(Integer)  # no FK: an erase turn's reply stays
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)  # the reply as JSON, encrypted
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Note(Base):
@@ -205,7 +243,7 @@ USER_TABLES = (
     LessonView,
     PromptSchedule,
     Onboarding,
-    ProcessedUpdate,
+    OutboxReply,  # issue 15: a user's unsent replies go with the erase
     Note,  # issue 16
 )
 

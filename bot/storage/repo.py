@@ -58,9 +58,9 @@ PROCESSED_UPDATES = cast(Table, ProcessedUpdate.__table__)
 LOCK_USER = text("SELECT pg_advisory_xact_lock(:key)")
 LOCK_USER_AND_CLAIM_UPDATE = text(  # PostgreSQL: both in one round trip, the lock first
     "WITH locked AS (SELECT pg_advisory_xact_lock(:key)) "
-    "INSERT INTO processed_updates (update_id, processed_at) "
-    "SELECT CAST(:update_id AS BIGINT), CAST(:processed_at AS TIMESTAMPTZ) FROM locked "
-    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+    "INSERT INTO processed_updates (delivery_key, processed_at) "
+    "SELECT CAST(:delivery_key AS VARCHAR), CAST(:processed_at AS TIMESTAMPTZ) FROM locked "
+    "ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key"
 )
 LOAD_USER_AND_STATE = (
     select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
@@ -82,6 +82,11 @@ COUNT_REFLECTIONS = (
     .select_from(REFLECTIONS)
     .where(REFLECTIONS.c.user_id == bindparam("user_id"))
 )
+DUPLICATE_WINDOW = timedelta(minutes=1)  # issue 15: the same reflection again is stored once
+RECENT_REFLECTIONS = select(REFLECTIONS.c.id, REFLECTIONS.c.text).where(
+    REFLECTIONS.c.user_id == bindparam("user_id"),
+    REFLECTIONS.c.created_at >= bindparam("since"),
+)
 INSERT_QUESTION_ASKED = insert(QUESTIONS_ASKED)
 QUESTIONS_ASKED_OF = (
     select(QUESTIONS_ASKED.c.question_id)
@@ -91,8 +96,8 @@ QUESTIONS_ASKED_OF = (
 INSERT_LESSON_VIEW = insert(LESSON_VIEWS)
 CLAIM_UPDATE_SQLITE = (
     sqlite.insert(PROCESSED_UPDATES)
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(PROCESSED_UPDATES.c.update_id)
+    .on_conflict_do_nothing(index_elements=["delivery_key"])
+    .returning(PROCESSED_UPDATES.c.delivery_key)
 )
 
 
@@ -111,47 +116,109 @@ async def begin_turn(
     session: AsyncSession,
     channel: str,
     channel_user_id: str,
-    update_id: int | None,
+    delivery: str | int | None,
     now: datetime,
 ) -> bool:
     """The first statement of a turn. On PostgreSQL it takes the user's advisory lock, held
     until the transaction ends, so that replicas run one user's turns one at a time (SQLite
-    transactions begin IMMEDIATE: one writer). With a channel `update_id` it also records
-    that id: False when the update was handled before (a re-delivery). The record is an
-    INSERT … ON CONFLICT DO NOTHING: a concurrent claim of the same id waits for the first
-    transaction and then finds the row."""
+    transactions begin IMMEDIATE: one writer). With a channel `delivery` key (Telegram:
+    bot.inbox.delivery_key) it also records that key: False when the delivery was handled
+    before. The record is an INSERT … ON CONFLICT DO NOTHING: a concurrent claim of the same
+    key waits for the first transaction and then finds the row."""
     conn = await session.connection()
+    key = None if delivery is None else str(delivery)
     if conn.dialect.name == "postgresql":
-        key = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
-        if update_id is None:
-            await conn.execute(LOCK_USER, {"key": key})
+        lock = zlib.crc32(f"{channel}:{channel_user_id}".encode()) - 2**31
+        if key is None:
+            await conn.execute(LOCK_USER, {"key": lock})
             return True
-        params = {"key": key, "update_id": update_id, "processed_at": now}
+        params = {"key": lock, "delivery_key": key, "processed_at": now}
         return (await conn.execute(LOCK_USER_AND_CLAIM_UPDATE, params)).first() is not None
-    if update_id is None:
+    if key is None:
         return True
-    params = {"update_id": update_id, "processed_at": now}
+    params = {"delivery_key": key, "processed_at": now}
     return (await conn.execute(CLAIM_UPDATE_SQLITE, params)).first() is not None
 
 
+# issue 15: state slots that hold a user's own words (a reflection waiting for the client-data
+# or "answer or question?" choice): encrypted like reflections, and dropped after a day
+SECRET_SLOTS = ("pending_text",)
+PENDING_UNTIL = "pending_until"
+PENDING_KEPT = timedelta(hours=24)
+PENDING_FLOW = ("pending_kinds", "return_state")  # the choice a pending text waited for
+
+
+def seal_state(data: dict[str, Any], cipher: TextCipher, now: datetime) -> dict[str, Any]:
+    """The state as stored: secret slots encrypted, with the moment they expire."""
+    sealed = dict(data)
+    secret = [k for k in SECRET_SLOTS if isinstance(sealed.get(k), str)]
+    if not secret:
+        sealed.pop(PENDING_UNTIL, None)
+        return sealed
+    sealed.setdefault(PENDING_UNTIL, (now + PENDING_KEPT).isoformat())
+    for key in secret:
+        sealed[key] = cipher.encrypt(sealed[key])
+    return sealed
+
+
+def open_state(
+    data: dict[str, Any], cipher: TextCipher, now: datetime
+) -> tuple[dict[str, Any], bool]:
+    """The state as a turn uses it: secret slots decrypted, or gone once expired (True)."""
+    opened = dict(data)
+    until = opened.get(PENDING_UNTIL)
+    expired = isinstance(until, str) and datetime.fromisoformat(until) <= now
+    for key in SECRET_SLOTS:
+        if isinstance(opened.get(key), str):
+            if expired:
+                opened.pop(key)
+            else:
+                opened[key] = cipher.decrypt(opened[key])
+    if expired:
+        for key in (PENDING_UNTIL, *PENDING_FLOW):
+            opened.pop(key, None)
+    return opened, expired
+
+
 async def load_user_and_state(
-    session: AsyncSession, channel: str, channel_user_id: str, timezone: str
+    session: AsyncSession,
+    channel: str,
+    channel_user_id: str,
+    timezone: str,
+    cipher: TextCipher | None = None,
+    now: datetime | None = None,
 ) -> UserState:
-    """The user (created on first contact) and their dialogue state, in one query."""
+    """The user (created on first contact) and their dialogue state, in one query (with a
+    `cipher` and `now`: its secret slots opened, see open_state)."""
     conn = await session.connection()
     params = {"channel": channel, "channel_user_id": channel_user_id}
     row = (await conn.execute(LOAD_USER_AND_STATE, params)).first()
     if row is None:
         user = await get_or_create_user(session, channel, channel_user_id, timezone)
         return UserState(user.id, user.role, user.timezone, None, {})
-    return UserState(row.id, row.role, row.timezone, row.state, dict(row.data or {}))
+    data, state = dict(row.data or {}), row.state
+    if cipher is not None and now is not None:
+        data, expired = open_state(data, cipher, now)
+        if expired:  # the choice it waited for is gone with it: start afresh, text erased
+            state = "idle"
+            await conn.execute(UPDATE_STATE, {"uid": row.id, "state": state, "data": data})
+    return UserState(row.id, row.role, row.timezone, state, data)
 
 
 async def save_state(
-    session: AsyncSession, user_id: int, state: str, data: dict[str, Any], *, exists: bool
+    session: AsyncSession,
+    user_id: int,
+    state: str,
+    data: dict[str, Any],
+    *,
+    exists: bool,
+    cipher: TextCipher | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Write the dialogue state: an update of the row `load_user_and_state` found, or else
-    the first row."""
+    the first row (with a `cipher` and `now`: its secret slots sealed, see seal_state)."""
+    if cipher is not None and now is not None:
+        data = seal_state(data, cipher, now)
     conn = await session.connection()
     if exists:
         await conn.execute(UPDATE_STATE, {"uid": user_id, "state": state, "data": data})
@@ -173,8 +240,15 @@ async def add_reflection(
     parent_id: int | None = None,
     source: str = "dialogue",
 ) -> int:
-    """Store a reflection (its text encrypted when a key is set); returns its id."""
+    """Store a reflection (its text encrypted when a key is set); returns its id.
+
+    issue 15: the same text from the same user within a minute (sent again because a reply
+    did not arrive) is stored once: the id of the first is returned."""
     conn = await session.connection()
+    since = {"user_id": user_id, "since": now - DUPLICATE_WINDOW}
+    for found, stored in (await conn.execute(RECENT_REFLECTIONS, since)).all():
+        if cipher.decrypt(stored) == text:
+            return int(found)
     row = {
         "user_id": user_id,
         "prompt": prompt,
@@ -301,7 +375,7 @@ async def export_user(
             "status": onboarding.status,
             "started_at": onboarding.started_at.isoformat(),
         },
-        "dialogue_state": None if state is None else {"state": state.state},
+        "dialogue_state": None if state is None else _state_export(state, cipher),
         "questions_asked": [
             {"question_id": a.question_id, "asked_at": a.asked_at.isoformat()} for a in asked
         ],
@@ -322,6 +396,17 @@ async def export_user(
         ],
     }
     return _user_export(user, reflections, cipher, extra)
+
+
+def _state_export(state: DialogueState, cipher: TextCipher) -> dict[str, Any]:
+    """issue 15: the state's name, and a text waiting for the user's choice, if any."""
+    exported: dict[str, Any] = {"state": state.state}
+    data = state.data or {}
+    for key in SECRET_SLOTS:
+        if isinstance(data.get(key), str):
+            exported[key] = cipher.decrypt(data[key])
+            exported[PENDING_UNTIL] = data.get(PENDING_UNTIL)
+    return exported
 
 
 def _user_export(
@@ -383,3 +468,13 @@ async def purge_processed_updates(session: AsyncSession, before: datetime) -> in
         delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.processed_at < before)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def purge_left_behind(session: AsyncSession, before: datetime) -> tuple[int, int]:
+    """issue 15: inbox updates (received) and outbox replies (recorded) before `before`:
+    what a long outage or a double fault left; returns how many of each."""
+    from bot.storage.models import InboxUpdate, OutboxReply
+
+    inbox = await session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < before))
+    outbox = await session.execute(delete(OutboxReply).where(OutboxReply.created_at < before))
+    return int(inbox.rowcount or 0), int(outbox.rowcount or 0)  # type: ignore[attr-defined]

@@ -129,3 +129,23 @@ def test_a_record_through_two_filtered_handlers_is_cleaned_once() -> None:
         line = stream.getvalue()
         assert "Fatima" not in line and "123456782" not in line
         assert "action failed" in line and "ValueError" in line
+
+
+def test_only_database_trouble_counts_as_unavailable() -> None:
+    import aiohttp
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from telegram.error import NetworkError, TimedOut
+
+    from bot.inbox import unavailable
+
+    def chained(outer: BaseException, inner: BaseException) -> BaseException:
+        outer.__cause__ = inner
+        return outer
+
+    assert unavailable(OperationalError("SELECT 1", {}, ConnectionRefusedError()))
+    assert unavailable(TimeoutError())
+    assert not unavailable(IntegrityError("INSERT", {}, ValueError()))
+    assert not unavailable(chained(TimedOut(), TimeoutError()))  # a slow Bot API
+    connector = aiohttp.ClientConnectionError()
+    assert not unavailable(chained(RuntimeError(), chained(NetworkError("x"), connector)))
+    assert not unavailable(ValueError())

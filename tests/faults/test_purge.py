@@ -17,14 +17,43 @@ async def test_purge_processed_updates_removes_only_old_ids(coach: Coach) -> Non
         await session.execute(
             insert(ProcessedUpdate),
             [
-                {"update_id": 1, "processed_at": now - timedelta(days=8)},
-                {"update_id": 2, "processed_at": now - timedelta(days=1)},
+                {"delivery_key": "tg:1:1:a", "processed_at": now - timedelta(days=8)},
+                {"delivery_key": "tg:1:2:b", "processed_at": now - timedelta(days=1)},
             ],
         )
     async with coach.services.sessions.begin() as session:
         removed = await repo.purge_processed_updates(session, now - timedelta(days=7))
     assert removed == 1
     async with coach.services.sessions.begin() as session:
-        left = await session.scalars(select(ProcessedUpdate.update_id))
-        assert list(left) == [2]
+        left = await session.scalars(select(ProcessedUpdate.delivery_key))
+        assert list(left) == ["tg:1:2:b"]
         assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+
+
+async def test_purge_removes_inbox_and_outbox_rows_left_behind(coach: Coach) -> None:
+    from bot.storage.maintenance import purge_all
+    from bot.storage.models import InboxUpdate, OutboxReply
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    async with coach.services.sessions.begin() as session:
+        for days, n in ((3, 1), (0, 2)):
+            at = now - timedelta(days=days)
+            session.add(
+                InboxUpdate(
+                    delivery_key=f"tg:1:{n}:x",
+                    bot_id=1,
+                    update_id=n,
+                    payload="enc1:x",
+                    received_at=at,
+                    lease_until=at,
+                )
+            )
+            session.add(
+                OutboxReply(delivery_key=f"tg:1:{n}:x", chat_id=1, payload="p", created_at=at)
+            )
+    async with coach.services.sessions.begin() as session:
+        done = await purge_all(session, now, 365)
+    assert (done["inbox"], done["outbox"]) == (1, 1)
+    async with coach.services.sessions.begin() as session:
+        assert list(await session.scalars(select(InboxUpdate.update_id))) == [2]
+        assert await session.scalar(select(func.count()).select_from(OutboxReply)) == 1
