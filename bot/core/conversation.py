@@ -110,6 +110,13 @@ Press = Callable[["Policy", Turn, str], "Steps | None"]
 
 
 # -- the rules, by state ---------------------------------------------------------------------
+def nothing_open(p: Policy, turn: Turn, m: Said) -> Steps | None:
+    """'sla maar over', 'nee hoor', 'straks' with nothing open: say so, not 'not in the guide'."""
+    if m.control in ("yes", "no", "skip", "later", "undo"):
+        return p.say(turn, texts.NOTHING_PENDING)
+    return None
+
+
 def role_typed(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'ik ben jobcoach', 'km', 'teamleider'."""
     role = role_from_text(m.text)
@@ -320,6 +327,7 @@ _PENDING = (schedule_request, drop_pending_and_reread)
 TABLE: dict[str, Spec] = {
     State.IDLE: Spec(
         "a question, a command or a request",
+        rules=(nothing_open,),
         next="a lesson and its question → await_reflection; /start → await_role",
     ),
     State.AWAIT_ROLE: Spec(
@@ -339,7 +347,7 @@ TABLE: dict[str, Spec] = {
         "stored → idle; 'later' stays; skip, thanks, a question → idle"
     ),
     State.QUESTION_OR_REFLECTION: Spec(
-        "which of the two a message was",
+        "which of the two: 'als reflectie' or 'vraag', typed or pressed",
         rules=_PENDING,
         buttons={"as": reflection_or_question},
         next="stored (→ await_followup) or answered (→ idle); a new message drops it",
@@ -362,7 +370,7 @@ TABLE: dict[str, Spec] = {
         requests=False,
         next="idle; unclear → asked again; anything else is read afresh in idle",
     ),
-    State.ERASED: Spec("nothing: the user's data is gone; the next message starts afresh"),
+    State.ERASED: Spec("nothing: the data is gone", next="the next message is read in idle"),
 }
 FALLBACKS: tuple[Rule, ...] = (schedule_request, team_request, guide)
 # rules that read every message they get: nothing after them is reached
