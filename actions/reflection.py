@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from actions.base import Call, CoachAction, Outcome
 from bot.core import texts
+from bot.core.acknowledge import acknowledgment
 from bot.core.dialogue import State
 from bot.core.questions import choose_question
 from bot.core.replies import Button, bold
@@ -92,13 +93,15 @@ class ActionStoreReflection(CoachAction):
                 parent_id=parent if is_followup else None,
                 source=call.data.get("source") or "dialogue",
             )
+        # issue 12: name the kind of thing written (a plan, a doubt, ...), never its content
+        ack = acknowledgment(text, count)
         if is_followup:
-            return Outcome().say(texts.FOLLOWUP_STORED).done()
+            return Outcome().say(f"{ack}\n{texts.FOLLOWUP_STORED}").done()
         cycle = texts.FOLLOWUPS_MANAGER if call.audience == "manager" else texts.FOLLOWUPS
         _, followup = cycle[count % len(cycle)]
         # one message: the confirmation and the follow-up question under it
         out = Outcome().say(
-            f"{texts.STORED}\n\n{texts.FOLLOWUP_INTRO}\n{bold(followup)}",
+            f"{ack}\n{texts.STORED}\n\n{texts.FOLLOWUP_INTRO}\n{bold(followup)}",
             [[Button(texts.SKIP, "skip")]],
         )
         return out.then(

@@ -182,6 +182,7 @@ class Coach:
             found.state or State.IDLE,
             dict(found.data),
             saved=saved,
+            keep_answers=found.keep_answers,
         )
 
     async def _save(self, session: AsyncSession, turn: Turn) -> None:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from actions.base import Call, Outcome
-from bot.core import policy, texts
+from bot.core import keeping, policy, texts
 from bot.core.dialogue import (
     CANCEL_WORDS,
     COMMANDS,
@@ -78,6 +78,7 @@ class Turn:
     data: dict[str, Any]
     saved: tuple[str, dict[str, Any]] | None = field(default=None, repr=False)  # as loaded
     replies: list[Reply] = field(default_factory=list)
+    keep_answers: bool = False  # issue 12: keep reflections without asking first
 
 
 class Said:
@@ -238,8 +239,8 @@ def erase_or_keep(p: Policy, turn: Turn, value: str) -> Steps:
 def reflection_or_question(p: Policy, turn: Turn, value: str) -> Steps:
     pending = str(turn.data.get("pending_text") or "")
     p.enter(turn, str(turn.data.pop("return_state", None) or State.AWAIT_REFLECTION))
-    if value == "reflection":
-        return p.store_or_check(turn, pending, already_checked=True)
+    if value == "reflection":  # 'Bewaar als antwoord': asked and answered
+        return p.store_or_check(turn, pending, already_checked=True, confirmed=True)
     p.enter(turn, State.IDLE)
     turn.data.pop("pending_text", None)
     return p.answer(turn, pending, p.nlu.parse(pending))
@@ -252,6 +253,23 @@ def keep_redacted_or_rewrite(p: Policy, turn: Turn, value: str) -> Steps:
         return [Step("action_store_reflection", {"text": turn.data.get("pending_text") or ""})]
     turn.data.pop("pending_text", None)
     return p.say(turn, texts.REWRITE_ASK)
+
+
+def keep_or_not(p: Policy, turn: Turn, value: str) -> Steps | None:
+    """issue 12: keep:yes, keep:no, keep:always — the answer to 'Zal ik het bewaren?'."""
+    if value not in ("yes", "no", "always"):
+        return None
+    pending = str(turn.data.pop("pending_text", None) or "")
+    p.enter(turn, str(turn.data.pop("return_state", None) or State.AWAIT_REFLECTION))
+    if value == "no" or not pending:
+        p.enter(turn, State.IDLE)
+        for key in FLOW_SLOTS:
+            turn.data.pop(key, None)
+        return p.say(turn, keeping.NOT_KEPT)
+    store = Step("action_store_reflection", {"text": pending})
+    if value == "always":
+        return [Step("action_keep_answers", {"on": True}), store]
+    return [store]
 
 
 def _if(ok: Callable[[Policy, str], bool], make: Press) -> Press:
@@ -290,6 +308,10 @@ BUTTONS: dict[str, Press] = {
     "onboarding": lambda p, t, v: [Step("action_start_onboarding", text=f"/onboarding {v}")],
     "rephrase": lambda p, t, v: p.say(t, texts.REPHRASE),
     "intent": lambda p, t, v: p.intent(t, v),
+    "setting": _if(  # issue 12: /instellingen
+        lambda p, v: v in ("keep_on", "keep_off"),
+        lambda p, t, v: [Step("action_keep_answers", {"on": v == "keep_on"})],
+    ),
     "team": lambda p, t, v: _team(p, t, v, "team"),  # issue 17
     "teampro": lambda p, t, v: _team(p, t, v, "teampro"),  # issue 17
 }
@@ -357,6 +379,12 @@ TABLE: dict[str, Spec] = {
         rules=_PENDING,
         buttons={"redact": keep_redacted_or_rewrite},
         next="stored → await_followup, or rewrite → the question again",
+    ),
+    State.CONFIRM_STORE: Spec(
+        "keep this reflection? 'ja', 'nee' or 'altijd'",
+        rules=_PENDING,
+        buttons={"keep": keep_or_not},
+        next="stored → await_followup (or idle after a follow-up); 'nee' → idle, nothing kept",
     ),
     State.CONFIRM_DELETE: Spec(
         "'ja, wis alles' or anything else (kept)",
@@ -477,7 +505,7 @@ class Policy:
             return self.press(turn, payload)
         if spec.requests and (request := read_request(m.text)) is not None:
             self.leave_flow(turn)
-            return self.intent(turn, request.intent, text=m.text)
+            return self.intent(turn, request.intent, text=m.text, args=request.args)
         for rule in (*spec.rules, *FALLBACKS):
             steps = rule(self, turn, m)
             if steps is not None:
@@ -502,7 +530,14 @@ class Policy:
             return [Step(action, text=f"{command} {argument}".strip())]
         return self.intent(turn, name)
 
-    def intent(self, turn: Turn, intent: str, parse: Parse | None = None, text: str = "") -> Steps:
+    def intent(
+        self,
+        turn: Turn,
+        intent: str,
+        parse: Parse | None = None,
+        text: str = "",
+        args: dict[str, Any] | None = None,
+    ) -> Steps:
         if intent == "cancel":
             return self.cancel(turn)
         if intent == "change_role":
@@ -517,7 +552,7 @@ class Policy:
         action = policy.INTENT_ACTIONS.get(intent)
         if action is None or action not in self.actions:
             return [Step("action_help")]
-        return [Step(action, text=parse.text if parse else text)]
+        return [Step(action, dict(args or {}), parse.text if parse else text)]
 
     def answer(self, turn: Turn, text: str, parse: Parse) -> Steps:
         """What the guide says to a message the NLU has read."""
@@ -610,8 +645,12 @@ class Policy:
             return scan.redacted(text)
         return text
 
-    def store_or_check(self, turn: Turn, text: str, already_checked: bool = False) -> Steps:
-        """Store a reflection, unless it holds client data: then ask first."""
+    def store_or_check(
+        self, turn: Turn, text: str, already_checked: bool = False, confirmed: bool = False
+    ) -> Steps:
+        """Store a reflection once the user agrees: a text with client data shows its cleaned
+        version and asks; any other is shown and asked about once (issue 12), unless the
+        user keeps their answers always or has just said it is one."""
         kept = text if already_checked else self.redacted(turn, text)
         kinds = turn.data.get("pending_kinds")
         if kinds:
@@ -626,5 +665,17 @@ class Policy:
                     (Button(texts.REWRITE, "redact:rewrite"),),
                 ),
             )
+        if confirmed or turn.keep_answers:
+            turn.data.pop("pending_text", None)
+            return [Step("action_store_reflection", {"text": kept})]
+        turn.data["return_state"] = turn.state
         turn.data["pending_text"] = kept
-        return [Step("action_store_reflection", {"text": kept})]
+        self.enter(turn, State.CONFIRM_STORE)
+        return self.say(
+            turn,
+            keeping.CONFIRM_STORE.format(text=kept[:700]),
+            (
+                (Button(keeping.KEEP_YES, "keep:yes"), Button(keeping.KEEP_NO, "keep:no")),
+                (Button(keeping.KEEP_ALWAYS, "keep:always"),),
+            ),
+        )

@@ -18,6 +18,7 @@ class State(StrEnum):
     QUESTION_OR_REFLECTION = "question_or_reflection"
     CONFIRM_DELETE = "confirm_delete"
     AWAIT_SCHEDULE = "await_schedule"
+    CONFIRM_STORE = "confirm_store"  # issue 12: keep this reflection?
     ERASED = "erased"
 
 
@@ -115,6 +116,7 @@ COMMANDS = {
     "/stop": "cancel",
     "/rol": "change_role",
     "/teamoverleg": "team_cards",  # issue 17:
+    "/instellingen": "settings",  # issue 12
 }
 CASUAL = {"greet", "thanks", "goodbye"}
 

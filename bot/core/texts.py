@@ -38,6 +38,7 @@ HELP = (
     "• /privacy – wat ik bewaar\n"
     "• /rol – je rol wijzigen (begeleider of leidinggevende/beleidsmaker)\n"
     "• /teamoverleg – vragen en een agenda voor je teamoverleg (leidinggevenden)\n"  # issue 17
+    "• /instellingen – je rol, de dagelijkse vraag en of ik eerst vraag voor ik bewaar\n"
     "• stop of /annuleer – altijd uit een gesprek stappen"
 )
 GREET = "Hoi! Waar kan ik je mee helpen? Typ een vraag of situatie, of kijk bij /help."

@@ -63,7 +63,14 @@ LOCK_USER_AND_CLAIM_UPDATE = text(  # PostgreSQL: both in one round trip, the lo
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
 )
 LOAD_USER_AND_STATE = (
-    select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
+    select(
+        USERS.c.id,
+        USERS.c.role,
+        USERS.c.timezone,
+        STATES.c.state,
+        STATES.c.data,
+        USERS.c.keep_answers,  # issue 12
+    )
     .select_from(USERS.outerjoin(STATES, STATES.c.user_id == USERS.c.id))
     .where(
         USERS.c.channel == bindparam("channel"),
@@ -105,6 +112,7 @@ class UserState:
     timezone: str
     state: str | None  # None: nothing saved yet
     data: dict[str, Any]
+    keep_answers: bool = False  # issue 12: keep reflections without asking first
 
 
 async def begin_turn(
@@ -144,7 +152,9 @@ async def load_user_and_state(
     if row is None:
         user = await get_or_create_user(session, channel, channel_user_id, timezone)
         return UserState(user.id, user.role, user.timezone, None, {})
-    return UserState(row.id, row.role, row.timezone, row.state, dict(row.data or {}))
+    return UserState(
+        row.id, row.role, row.timezone, row.state, dict(row.data or {}), bool(row.keep_answers)
+    )
 
 
 async def save_state(
@@ -335,6 +345,7 @@ def _user_export(
             "timezone": user.timezone,
             "organisation": user.organisation,
             "new_in_work": user.new_in_work,
+            "keep_answers": user.keep_answers,  # issue 12
             "created_at": user.created_at.isoformat(),
         },
         "reflections": [

@@ -16,7 +16,7 @@ import pytest
 
 from actions.base import Call, Outcome
 from bot.clock import FrozenClock
-from bot.core import conversation, policy, texts
+from bot.core import conversation, keeping, policy, texts
 from bot.core.conversation import BUTTONS, TABLE, Policy, Step, Turn
 from bot.core.dialogue import State
 from bot.core.later import LATER_REPLY
@@ -32,6 +32,8 @@ REFLECTION = (
     "eerst vertellen wat zij zelf al geprobeerd heeft"
 )
 QUESTION_DATA = {"question_id": "q1", "prompt": "Wat deed je?", "lesson_id": "discriminatie"}
+PENDING = {**QUESTION_DATA, "pending_text": REFLECTION, "return_state": "await_reflection"}
+ASKED = "Zal ik het bewaren?"
 
 
 @pytest.fixture
@@ -42,7 +44,8 @@ def read(knowledge: Knowledge, nlu: NLU, clock: FrozenClock) -> Any:
     p = Policy(services, lambda: nlu, set(action_names()))
 
     def run(state: str, message: str | Incoming, **data: Any) -> tuple[list[Step], Turn]:
-        turn = Turn(1, "professional", "Europe/Amsterdam", state, dict(data))
+        keep = bool(data.pop("_keep", False))
+        turn = Turn(1, "professional", "Europe/Amsterdam", state, dict(data), keep_answers=keep)
         incoming = Incoming(text=message) if isinstance(message, str) else message
         return p.read(turn, incoming), turn
 
@@ -154,9 +157,11 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         State.IDLE,
         "",
     ),
+    # issue 12: a reflection is shown and asked about once, unless the user keeps them all
+    (State.AWAIT_REFLECTION, QUESTION_DATA, REFLECTION, None, {}, State.CONFIRM_STORE, ASKED),
     (
         State.AWAIT_REFLECTION,
-        QUESTION_DATA,
+        {**QUESTION_DATA, "_keep": True},
         REFLECTION,
         "action_store_reflection",
         {"text": REFLECTION},
@@ -166,11 +171,68 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
     # await_followup: the same reading as await_reflection
     (
         State.AWAIT_FOLLOWUP,
-        {**QUESTION_DATA, "reflection_id": 1},
+        {**QUESTION_DATA, "reflection_id": 1, "_keep": True},
         REFLECTION,
         "action_store_reflection",
         {"text": REFLECTION},
         State.AWAIT_FOLLOWUP,
+        "",
+    ),
+    (State.AWAIT_FOLLOWUP, QUESTION_DATA, REFLECTION, None, {}, State.CONFIRM_STORE, ASKED),
+    # confirm_store: yes, no, always, as people type them; anything else is read afresh
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "ja",
+        "action_store_reflection",
+        {"text": REFLECTION},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "ja, bewaar het maar",
+        "action_store_reflection",
+        {"text": REFLECTION},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "doe maar",
+        "action_store_reflection",
+        {"text": REFLECTION},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    (State.CONFIRM_STORE, PENDING, "nee, niet bewaren", None, {}, State.IDLE, keeping.NOT_KEPT),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "altijd",
+        "action_keep_answers",
+        {"on": True},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "mijn notities zien",
+        "action_list_reflections",
+        {},
+        State.IDLE,
+        "",
+    ),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "bewaar mijn antwoorden altijd",
+        "action_keep_answers",
+        {"on": True},
+        State.AWAIT_REFLECTION,
         "",
     ),
     (
@@ -270,7 +332,8 @@ def test_each_state_reads_what_it_expects(
     assert turn.state == after
     if reply:
         assert reply in said(turn)
-    if action != "action_store_reflection":  # nothing else keeps the message as a reflection
+    if action not in ("action_store_reflection", "action_keep_answers"):
+        # nothing else keeps the message as a reflection
         assert all(s.action != "action_store_reflection" for s in steps)
 
 
