@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.base import Call, CoachAction, Outcome
-from bot.core import answers, texts
+from bot.core import answers, followup, texts
 from bot.core.dialogue import State
 from bot.core.replies import Button
 from bot.knowledge import Item, Topic
@@ -37,7 +37,7 @@ class ActionAnswerLesson(_Guide):
                 answers.lesson_answer(svc.knowledge, item),
                 [[Button(texts.READ_MORE, f"more:{item.id}")]],
             )
-            .then(State.IDLE, lesson_id=item.id)
+            .then(State.IDLE, lesson_id=item.id, context_lesson=item.id)  # issue 12
         )
 
 
@@ -50,7 +50,26 @@ class ActionReadMore(_Guide):
         item = self.lesson(call)
         if item is None:
             return Outcome().say(texts.NOT_IN_GUIDE)
-        return Outcome().say(answers.lesson_full(self.services.knowledge, item))
+        out = Outcome().say(answers.lesson_full(self.services.knowledge, item))
+        out.remember[followup.CONTEXT] = item.id  # issue 12: 'waarom?' refers to it
+        return out
+
+
+class ActionFollowUp(_Guide):
+    """issue 12: 'en verder?', 'waarom?' about the lesson in context. args: lesson_id, kind."""
+
+    action_name = "action_follow_up"
+
+    async def act(self, call: Call) -> Outcome:
+        item = self.lesson(call)
+        if item is None:
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        messages, buttons = followup.answer(self.services.knowledge, item, call.arg("kind"))
+        out = Outcome()
+        for i, message in enumerate(messages):
+            out.say(message, buttons if i == len(messages) - 1 else [])
+        out.remember[followup.CONTEXT] = item.id  # a second follow-up stays on it
+        return out
 
 
 class ActionAnswerTopic(_Guide):

@@ -95,8 +95,10 @@ class ActionStoreReflection(CoachAction):
             )
         # issue 12: name the kind of thing written (a plan, a doubt, ...), never its content
         ack = acknowledgment(text, count)
+        lesson_id = call.data.get("lesson_id")
+        context = {"context_lesson": lesson_id} if lesson_id else {}  # issue 12: 'en verder?'
         if is_followup:
-            return Outcome().say(f"{ack}\n{texts.FOLLOWUP_STORED}").done()
+            return Outcome().say(f"{ack}\n{texts.FOLLOWUP_STORED}").done(**context)
         cycle = texts.FOLLOWUPS_MANAGER if call.audience == "manager" else texts.FOLLOWUPS
         _, followup = cycle[count % len(cycle)]
         # one message: the confirmation and the follow-up question under it
@@ -105,7 +107,11 @@ class ActionStoreReflection(CoachAction):
             [[Button(texts.SKIP, "skip")]],
         )
         return out.then(
-            State.AWAIT_FOLLOWUP, reflection_id=reflection_id, prompt=followup, pending_text=None
+            State.AWAIT_FOLLOWUP,
+            reflection_id=reflection_id,
+            prompt=followup,
+            pending_text=None,
+            **context,
         )
 
 

@@ -38,6 +38,7 @@ from bot.core.dialogue import (
     read_answer,
     role_from_text,
 )
+from bot.core.followup import CONTEXT, read_followup  # issue 12
 from bot.core.later import LATER_REPLY, read_later  # issue 16
 from bot.core.replies import Button, Incoming, Reply
 from bot.core.requests import Request, read_request
@@ -79,6 +80,7 @@ class Turn:
     saved: tuple[str, dict[str, Any]] | None = field(default=None, repr=False)  # as loaded
     replies: list[Reply] = field(default_factory=list)
     keep_answers: bool = False  # issue 12: keep reflections without asking first
+    context_lesson: str | None = None  # issue 12: the lesson the last message was about
 
 
 class Said:
@@ -111,6 +113,17 @@ Press = Callable[["Policy", Turn, str], "Steps | None"]
 
 
 # -- the rules, by state ---------------------------------------------------------------------
+def follow_up(p: Policy, turn: Turn, m: Said) -> Steps | None:
+    """'en verder?', 'waarom?', 'hoe had ik het anders kunnen aanpakken?' right after a lesson
+    or a reflection on one: about that lesson (issue 12). The open question stays open."""
+    if turn.context_lesson is None or turn.context_lesson not in p.services.knowledge.items_by_id:
+        return None
+    kind = read_followup(m.text)
+    if kind is None:
+        return None
+    return [Step("action_follow_up", {"lesson_id": turn.context_lesson, "kind": kind}, m.text)]
+
+
 def nothing_open(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'sla maar over', 'nee hoor', 'straks' with nothing open: say so, not 'not in the guide'."""
     if m.control in ("yes", "no", "skip", "later", "undo"):
@@ -335,6 +348,7 @@ def _reflecting(next: str) -> Spec:
         rules=(
             keep_open_for_later,
             leave_on_control_word,
+            follow_up,
             schedule_request,
             skip_words,
             answer_or_question,
@@ -349,7 +363,7 @@ _PENDING = (schedule_request, drop_pending_and_reread)
 TABLE: dict[str, Spec] = {
     State.IDLE: Spec(
         "a question, a command or a request",
-        rules=(nothing_open,),
+        rules=(follow_up, nothing_open),
         next="a lesson and its question → await_reflection; /start → await_role",
     ),
     State.AWAIT_ROLE: Spec(
@@ -477,6 +491,8 @@ class Policy:
     # -- reading -----------------------------------------------------------------------------
     def read(self, turn: Turn, message: Incoming) -> Steps:
         """Step 0, in every state; then the text against the table."""
+        # issue 12: what the last message was about counts for this one only
+        turn.context_lesson = turn.data.pop(CONTEXT, None)
         if message.action:
             return self.press(turn, message.action)
         text = clean(message.text)

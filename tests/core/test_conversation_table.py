@@ -34,6 +34,7 @@ REFLECTION = (
 QUESTION_DATA = {"question_id": "q1", "prompt": "Wat deed je?", "lesson_id": "discriminatie"}
 PENDING = {**QUESTION_DATA, "pending_text": REFLECTION, "return_state": "await_reflection"}
 ASKED = "Zal ik het bewaren?"
+CONTEXT = {"context_lesson": "discriminatie"}
 
 
 @pytest.fixture
@@ -79,6 +80,44 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         "",
     ),
     (State.IDLE, {}, "sla maar over", None, {}, State.IDLE, texts.NOTHING_PENDING),
+    # issue 12: follow-ups right after a lesson or a reflection refer to that lesson
+    (
+        State.IDLE,
+        CONTEXT,
+        "waarom?",
+        "action_follow_up",
+        {"lesson_id": "discriminatie", "kind": "why"},
+        State.IDLE,
+        "",
+    ),
+    (
+        State.IDLE,
+        CONTEXT,
+        "wat kan ik nog meer doen?",
+        "action_follow_up",
+        {"kind": "what_else"},
+        State.IDLE,
+        "",
+    ),
+    (
+        State.AWAIT_REFLECTION,
+        {**QUESTION_DATA, **CONTEXT},
+        "en verder?",
+        "action_follow_up",
+        {"kind": "more"},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    (
+        State.AWAIT_FOLLOWUP,
+        {**QUESTION_DATA, **CONTEXT},
+        "hoe had ik het anders kunnen aanpakken?",
+        "action_follow_up",
+        {"kind": "otherwise"},
+        State.AWAIT_FOLLOWUP,
+        "",
+    ),
+    (State.IDLE, CONTEXT, "vertel meer", "action_follow_up", {"kind": "more"}, State.IDLE, ""),
     # await_role: typed roles
     (
         State.AWAIT_ROLE,
@@ -410,3 +449,12 @@ def test_the_policy_applies_an_outcome() -> None:
 def test_the_readme_shows_the_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert conversation.describe() in readme
+
+
+def test_a_follow_up_without_a_lesson_in_context_is_read_as_usual(read: Any) -> None:
+    for text in ("waarom?", "en verder?", "wat kan ik nog meer doen?"):
+        steps, turn = read(State.IDLE, text)
+        assert all(s.action != "action_follow_up" for s in steps), text
+    # the context counts for the next message only
+    steps, turn = read(State.IDLE, "hoe bespreek ik gezondheid met een klant?", **CONTEXT)
+    assert "context_lesson" not in turn.data
