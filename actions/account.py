@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from actions.base import Call, CoachAction, Outcome
-from bot.core import texts
+from bot.core import keeping, texts
 from bot.core.dialogue import State
 from bot.core.export import export_markdown
 from bot.core.replies import Button, Document
@@ -76,7 +76,8 @@ class ActionSetRole(CoachAction):
             if user is not None:
                 user.role = chosen
                 asked_new = user.new_in_work is not None
-        out = Outcome().say(texts.ROLE_SET[chosen])
+        # issue 12: at role confirmation, what not to write and how to see, export, erase
+        out = Outcome(role=chosen).say(f"{texts.ROLE_SET[chosen]}\n{keeping.AT_ROLE_SET}")
         if asked_new:
             return out.done()
         out.say(texts.ASK_NEW, [[Button(texts.YES, "new:yes"), Button(texts.NO, "new:no")]])

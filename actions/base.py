@@ -56,6 +56,7 @@ class Outcome:
     next: State | None = None  # None: the state stays as the policy left it
     remember: dict[str, Any] = field(default_factory=dict)  # None clears a value
     forget_flow: bool = False  # drop the flow's data (FLOW_SLOTS) before `remember`
+    role: str | None = None  # the user's role, when the action changed it
 
     def say(
         self,
@@ -85,6 +86,7 @@ class Outcome:
         self.remember.update(other.remember)
         if other.next is not None:
             self.next = other.next
+        self.role = other.role or self.role
         return self
 
     def events(self) -> list[dict[str, Any]]:
@@ -95,6 +97,8 @@ class Outcome:
         if self.forget_flow:
             events += [SlotSet(k, None) for k in FLOW_SLOTS if k not in self.remember]
         events += [SlotSet(k, v) for k, v in self.remember.items()]
+        if self.role is not None:
+            events.append(SlotSet("role", self.role))
         return events
 
 

@@ -86,8 +86,9 @@ class Turn:
 class Said:
     """One message being read; each reading is made once, when a rule first needs it."""
 
-    def __init__(self, text: str, nlu: Callable[[], NLU]) -> None:
+    def __init__(self, text: str, nlu: Callable[[], NLU], reread: bool = False) -> None:
         self.text = text
+        self.reread = reread  # read again after a check: the check is not made twice
         self.low = normalised(text)
         self._nlu = nlu
 
@@ -113,6 +114,29 @@ Press = Callable[["Policy", Turn, str], "Steps | None"]
 
 
 # -- the rules, by state ---------------------------------------------------------------------
+def role_revealed(p: Policy, turn: Turn, m: Said) -> Steps | None:
+    """'als teamleider wil ik…' from a user stored as a professional: a short check first;
+    the message itself is read once the user has answered (issue 12)."""
+    revealed = keeping.revealed_role(m.text) if turn.role and not m.reread else None
+    if revealed is None or revealed == turn.role:
+        return None
+    turn.data["return_state"] = turn.state
+    turn.data["pending_text"] = m.text[:MAX_REFLECTION_CHARS]
+    turn.data["pending_role"] = revealed
+    p.enter(turn, State.CONFIRM_ROLE)
+    names = keeping.ROLE_NAMES
+    return p.say(
+        turn,
+        keeping.ROLE_CHECK.format(stored=names[turn.role or ""], revealed=names[revealed]),
+        (
+            (
+                Button(keeping.ROLE_CHECK_YES, "rolecheck:yes"),
+                Button(keeping.ROLE_CHECK_NO, "rolecheck:no"),
+            ),
+        ),
+    )
+
+
 def follow_up(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'en verder?', 'waarom?', 'hoe had ik het anders kunnen aanpakken?' right after a lesson
     or a reflection on one: about that lesson (issue 12). The open question stays open."""
@@ -213,6 +237,11 @@ def drop_pending_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
     return p.read_text(turn, m)
 
 
+def drop_pending_role_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
+    turn.data.pop("pending_role", None)
+    return drop_pending_and_reread(p, turn, m)
+
+
 def schedule_request(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'zet de vraag op 9 uur' — but 'zet het in een agenda' is a team request (issue 16/17)."""
     if not m.team and read_schedule_request(m.text):
@@ -266,6 +295,22 @@ def keep_redacted_or_rewrite(p: Policy, turn: Turn, value: str) -> Steps:
         return [Step("action_store_reflection", {"text": turn.data.get("pending_text") or ""})]
     turn.data.pop("pending_text", None)
     return p.say(turn, texts.REWRITE_ASK)
+
+
+def change_role_or_not(p: Policy, turn: Turn, value: str) -> Steps | None:
+    """rolecheck:yes / rolecheck:no; then the message that revealed the role is read."""
+    if value not in ("yes", "no"):
+        return None
+    role = turn.data.pop("pending_role", None)
+    pending = str(turn.data.pop("pending_text", None) or "")
+    p.enter(turn, str(turn.data.pop("return_state", None) or State.IDLE))
+    steps: Steps = []
+    if value == "yes" and role in ("professional", "manager"):
+        steps.append(Step("action_set_role", {"role": role}))
+        turn.role = role  # the message is read for the new role
+    if pending:
+        steps += p.read_text(turn, Said(pending, lambda: p.nlu, reread=True))
+    return steps
 
 
 def keep_or_not(p: Policy, turn: Turn, value: str) -> Steps | None:
@@ -348,6 +393,7 @@ def _reflecting(next: str) -> Spec:
         rules=(
             keep_open_for_later,
             leave_on_control_word,
+            role_revealed,
             follow_up,
             schedule_request,
             skip_words,
@@ -363,7 +409,7 @@ _PENDING = (schedule_request, drop_pending_and_reread)
 TABLE: dict[str, Spec] = {
     State.IDLE: Spec(
         "a question, a command or a request",
-        rules=(follow_up, nothing_open),
+        rules=(role_revealed, follow_up, nothing_open),
         next="a lesson and its question → await_reflection; /start → await_role",
     ),
     State.AWAIT_ROLE: Spec(
@@ -400,6 +446,12 @@ TABLE: dict[str, Spec] = {
         buttons={"keep": keep_or_not},
         next="stored → await_followup (or idle after a follow-up); 'nee' → idle, nothing kept",
     ),
+    State.CONFIRM_ROLE: Spec(
+        "change the stored role to the one a message revealed? 'ja' or 'nee'",
+        rules=(schedule_request, drop_pending_role_and_reread),
+        buttons={"rolecheck": change_role_or_not},
+        next="the role set or kept, then the message that revealed it is read",
+    ),
     State.CONFIRM_DELETE: Spec(
         "'ja, wis alles' or anything else (kept)",
         rules=(erase_if_confirmed,),
@@ -417,7 +469,14 @@ TABLE: dict[str, Spec] = {
 FALLBACKS: tuple[Rule, ...] = (schedule_request, team_request, guide)
 # rules that read every message they get: nothing after them is reached
 CONSUMING = frozenset(
-    {answer_or_question, daily_settings, erase_if_confirmed, drop_pending_and_reread, guide}
+    {
+        answer_or_question,
+        daily_settings,
+        erase_if_confirmed,
+        drop_pending_and_reread,
+        drop_pending_role_and_reread,
+        guide,
+    }
 )
 
 
@@ -477,6 +536,8 @@ class Policy:
                 turn.data[key] = value
         if outcome.next is not None:
             self.enter(turn, outcome.next)
+        if outcome.role is not None:
+            turn.role = outcome.role
 
     def call(self, turn: Turn, step: Step) -> Call:
         return Call(
@@ -605,7 +666,7 @@ class Policy:
     def leave_flow(self, turn: Turn) -> None:
         """Back to idle; the pending choice or open question is dropped, nothing stored."""
         self.enter(turn, State.IDLE)
-        for key in ("pending_text", "pending_kinds", "return_state"):
+        for key in ("pending_text", "pending_kinds", "pending_role", "return_state"):
             turn.data.pop(key, None)
 
     def ask_role(self, turn: Turn) -> Steps:

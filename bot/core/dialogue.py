@@ -19,6 +19,7 @@ class State(StrEnum):
     CONFIRM_DELETE = "confirm_delete"
     AWAIT_SCHEDULE = "await_schedule"
     CONFIRM_STORE = "confirm_store"  # issue 12: keep this reflection?
+    CONFIRM_ROLE = "confirm_role"  # issue 12: a message revealed another role than stored
     ERASED = "erased"
 
 
@@ -30,6 +31,7 @@ FLOW_SLOTS = (
     "reflection_id",
     "pending_text",
     "pending_kinds",
+    "pending_role",  # issue 12: the role a message revealed, until the user answers the check
     "return_state",
     "source",
     "theme",

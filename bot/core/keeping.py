@@ -74,3 +74,36 @@ def read_keep_setting(text: str) -> Request | None:
     if _OFF.match(folded):
         return Request(KEEP_SETTING, {"on": False})
     return None
+
+
+# -- first contact and role (issue 12, item 6) ---------------------------------------------------
+AT_ROLE_SET = (
+    "Schrijf in je antwoorden geen namen of andere gegevens van klanten. "
+    "Je bewaarde antwoorden zie je met /mijnreflecties, downloaden kan met /export "
+    "en wissen met /vergeet."
+)
+ROLE_CHECK = (
+    "Je staat bij mij als {stored}. Je schrijft als {revealed}: zal ik je rol aanpassen? "
+    "Dan krijg je de vragen die daarbij passen."
+)
+ROLE_CHECK_YES = "Ja, pas mijn rol aan"
+ROLE_CHECK_NO = "Nee, laat zo"
+_MANAGER = (
+    r"teamleider|leidinggevende|manager|beleidsmedewerker|beleidsmaker|coordinator|"
+    r"afdelingshoofd|teamcoach|unitmanager"
+)
+_PROFESSIONAL = (
+    r"klantmanager|km|jobcoach|consulent|consulent werk|begeleider|trajectbegeleider|werkcoach|"
+    r"casemanager|re-integratieconsulent"
+)
+_AS = r"\b(?:ik ben|ik werk als|als|in mijn rol als|vanuit mijn rol als)\s+(?:een\s+)?"
+_REVEALS = (
+    ("manager", re.compile(_AS + r"(?:" + _MANAGER + r")\b")),
+    ("professional", re.compile(_AS + r"(?:" + _PROFESSIONAL + r")\b")),
+)
+
+
+def revealed_role(text: str) -> str | None:
+    """The role a message says its writer has ('als teamleider wil ik…'), or None."""
+    folded = " ".join(fold(text).split())
+    return next((role for role, pattern in _REVEALS if pattern.search(folded)), None)

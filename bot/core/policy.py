@@ -69,6 +69,7 @@ BUTTON_KINDS = frozenset(
         "teampro",  # issue 17: teampro:<theme> (the professionals' cards as well)
         "keep",  # issue 12: keep:yes / keep:no / keep:always, before storing a reflection
         "setting",  # issue 12: setting:keep_on / setting:keep_off (/instellingen)
+        "rolecheck",  # issue 12: rolecheck:yes / rolecheck:no, another role revealed
     }
 )
 # typed equivalents of the confirmation buttons, by state (control word kind -> payload)
@@ -80,6 +81,7 @@ TYPED_BUTTONS: dict[str, dict[str, str]] = {
     "await_reflection": {"skip": "skip:", "no": "skip:"},
     "await_followup": {"skip": "skip:", "no": "skip:"},
     "confirm_store": {"yes": "keep:yes", "no": "keep:no", "skip": "keep:no"},  # issue 12
+    "confirm_role": {"yes": "rolecheck:yes", "no": "rolecheck:no"},  # issue 12
 }
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-WELCOME = (
-    "Welkom! Ik ben je coach bij het begeleiden van statushouders naar werk.\n"
-    "• Stel een vraag, dan antwoord ik uit de handreiking ‘Nieuw op de arbeidsmarkt’ (2021).\n"
-    "• Daarna stel ik je een vraag om even bij stil te staan. "
-    "Je antwoord bewaar ik alleen voor jou.\n"
-    "• Wat ik bewaar en hoe je het wist: /privacy"
+WELCOME = (  # issue 12: what the bot is and is not, and what it keeps, in three sentences
+    "Welkom! Ik ben een coach om na te denken over je werk met statushouders, met lessen uit "
+    "de handreiking ‘Nieuw op de arbeidsmarkt’ (2021). "
+    "Ik ben geen vervanging van werkinstructies, juridisch advies of het klantsysteem. "
+    "Ik bewaar je rol, je instellingen en alleen de antwoorden die jij goedkeurt, "
+    "versleuteld en alleen voor jou (meer in /privacy)."
 )
 ASK_ROLE = "Wat is je rol?"
 ROLE_PROFESSIONAL = "Klantmanager / begeleider"

@@ -332,6 +332,44 @@ async def test_an_unclear_message_typed_as_reflection_is_kept_without_a_second_q
     assert await _kept(tg_coach, 2014) == [doubt]
 
 
+# 15 ------------------------------------------------------------------------------------------
+async def test_start_says_what_the_bot_is_and_is_not_and_the_role_line_what_to_leave_out(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
+    """Wim, new klantmanager, on first contact."""
+    me = talk(2015)
+    welcome, _ = await me.say("/start", texts.ASK_ROLE)
+    plain = _plain(welcome)
+    assert plain.count(". ") + 1 <= 3  # two or three sentences
+    for words in ("werkinstructies", "juridisch advies", "klantsysteem", "bewaar", "/privacy"):
+        assert words in plain, words
+    [confirmed, _] = await me.say("km", texts.ASK_NEW)
+    for words in ("geen namen", "/mijnreflecties", "/export", "/vergeet"):
+        assert words in _plain(confirmed), words
+    assert (await _user(tg_coach, 2015)).role == "professional"
+
+
+# 16 ------------------------------------------------------------------------------------------
+async def test_a_message_as_team_leader_from_a_professional_gets_a_short_check(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
+    """Rob was a klantmanager and is now teamleider; he writes as one."""
+    me = talk(2016)
+    await me.onboard()
+    [check] = await me.say(
+        "als teamleider wil ik weten hoe ik discriminatie bespreekbaar maak in mijn team",
+        "zal ik je rol aanpassen?",
+    )
+    assert (await _user(tg_coach, 2016)).role == "professional"  # nothing changed yet
+    calls = await me.press(check, keeping.ROLE_CHECK_YES, texts.REFLECT_HINT)
+    assert any(texts.ROLE_SET["manager"] in c.params["text"] for c in calls)
+    assert any(c.params["text"].startswith("<b>Maak discriminatie") for c in calls)
+    manager = [q.text for q in tg_coach.services.knowledge.questions if q.audience == "manager"]
+    assert any(q in _plain(calls[-1]) for q in manager)  # the question for the new role
+    assert (await _user(tg_coach, 2016)).role == "manager"
+    assert await _kept(tg_coach, 2016) == []
+
+
 # -- every button's typed equivalent does the same ---------------------------------------------
 async def _to_new(me: Talk) -> Call:
     await me.say("/start", texts.ASK_ROLE)
@@ -377,6 +415,14 @@ async def _to_ambiguous(me: Talk) -> Call:
     return ask
 
 
+async def _to_rolecheck(me: Talk) -> Call:
+    await me.onboard()
+    *_, check = await me.say(
+        "als teamleider wil ik weten hoe ik discriminatie bespreek", "zal ik je rol aanpassen?"
+    )
+    return check
+
+
 async def _to_role(me: Talk) -> Call:
     *_, ask_role = await me.say("/start", texts.ASK_ROLE)
     return ask_role
@@ -394,6 +440,8 @@ EQUIVALENTS: list[tuple[Any, str, str, str]] = [
     (_to_redaction, texts.REWRITE, "nee", texts.REWRITE_ASK),
     (_to_delete, texts.DELETE_NO, "nee", texts.DELETE_KEPT),
     (_to_question, texts.SKIP, "sla maar over", texts.SKIPPED),
+    (_to_rolecheck, keeping.ROLE_CHECK_YES, "ja graag", texts.REFLECT_HINT),
+    (_to_rolecheck, keeping.ROLE_CHECK_NO, "nee hoor", texts.REFLECT_HINT),
     (_to_ambiguous, texts.AS_REFLECTION, "als reflectie", texts.FOLLOWUP_INTRO),
 ]
 

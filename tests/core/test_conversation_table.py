@@ -35,6 +35,11 @@ QUESTION_DATA = {"question_id": "q1", "prompt": "Wat deed je?", "lesson_id": "di
 PENDING = {**QUESTION_DATA, "pending_text": REFLECTION, "return_state": "await_reflection"}
 ASKED = "Zal ik het bewaren?"
 CONTEXT = {"context_lesson": "discriminatie"}
+ROLE_PENDING = {
+    "pending_text": "als teamleider wil ik weten hoe ik discriminatie bespreek",
+    "pending_role": "manager",
+    "return_state": "idle",
+}
 
 
 @pytest.fixture
@@ -118,6 +123,34 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         "",
     ),
     (State.IDLE, CONTEXT, "vertel meer", "action_follow_up", {"kind": "more"}, State.IDLE, ""),
+    # issue 12: a message revealing another role than the stored one gets a short check
+    (
+        State.IDLE,
+        {},
+        "als teamleider wil ik weten hoe ik discriminatie bespreek",
+        None,
+        {},
+        State.CONFIRM_ROLE,
+        "zal ik je rol aanpassen?",
+    ),
+    (
+        State.CONFIRM_ROLE,
+        ROLE_PENDING,
+        "ja",
+        "action_set_role",
+        {"role": "manager"},
+        State.IDLE,
+        "",
+    ),
+    (
+        State.CONFIRM_ROLE,
+        ROLE_PENDING,
+        "nee",
+        "action_answer_lesson",
+        {"lesson_id": "discriminatie"},
+        State.IDLE,
+        "",
+    ),
     # await_role: typed roles
     (
         State.AWAIT_ROLE,
@@ -458,3 +491,15 @@ def test_a_follow_up_without_a_lesson_in_context_is_read_as_usual(read: Any) -> 
     # the context counts for the next message only
     steps, turn = read(State.IDLE, "hoe bespreek ik gezondheid met een klant?", **CONTEXT)
     assert "context_lesson" not in turn.data
+
+
+def test_after_the_role_check_the_message_is_read_for_the_new_role(read: Any) -> None:
+    steps, turn = read(State.CONFIRM_ROLE, "ja", **ROLE_PENDING)
+    assert [s.action for s in steps] == [
+        "action_set_role",
+        "action_answer_lesson",
+        "action_ask_question",
+    ]
+    assert turn.role == "manager" and "pending_role" not in turn.data
+    steps, turn = read(State.CONFIRM_ROLE, "nee", **ROLE_PENDING)
+    assert turn.role == "professional" and steps[0].action == "action_answer_lesson"
