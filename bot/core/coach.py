@@ -123,15 +123,13 @@ class Coach:
             turn = await self._load(session, user)
             onboarding = await session.get(Onboarding, turn.user_id)
             schedule = await session.get(PromptSchedule, turn.user_id)
-            steps: list[Step] = []
-            if schedule is not None and schedule.weekly_review:
-                local = svc.clock().astimezone(ZoneInfo(turn.timezone))
-                if local.weekday() == 0:  # Mondays
-                    steps.append(Step("action_weekly_review"))
-            if onboarding is not None and onboarding.status == "active":
-                steps.append(Step("action_onboarding_day"))
-            else:
-                steps.append(Step("action_ask_question", {"lesson_id": None, "source": "daily"}))
+            local = svc.clock().astimezone(ZoneInfo(turn.timezone))
+            steps = self.policy.prompt(
+                weekly_review=schedule is not None
+                and schedule.weekly_review
+                and local.weekday() == 0,  # Mondays
+                onboarding=onboarding is not None and onboarding.status == "active",
+            )
             for step in steps:
                 await self._run(turn, step)
             await self._save(session, turn)

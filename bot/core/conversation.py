@@ -589,6 +589,13 @@ class Policy:
                 return steps
         return []  # not reached: the guide reads everything
 
+    def prompt(self, weekly_review: bool, onboarding: bool) -> Steps:
+        """The daily prompt's steps (an entry point of its own, not a message)."""
+        steps = [Step("action_weekly_review")] if weekly_review else []
+        if onboarding:
+            return [*steps, Step("action_onboarding_day")]
+        return [*steps, Step("action_ask_question", {"lesson_id": None, "source": "daily"})]
+
     def press(self, turn: Turn, action: str) -> Steps:
         kind, _, value = action.partition(":")
         spec = TABLE.get(turn.state, TABLE[State.IDLE])
