@@ -3,148 +3,120 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import go, idle, say, services, user_id
-from bot.core import texts
+from actions.base import Call, CoachAction, Outcome
+from bot.core import keeping, texts
+from bot.core.dialogue import State
 from bot.core.export import export_markdown
 from bot.core.replies import Button, Document
 from bot.privacy.statement import privacy_text_for  # issue 14
 from bot.storage import repo
 from bot.storage.models import User
 
-DomainDict = dict[str, Any]
 ROLE_BUTTONS = [
     [Button(texts.ROLE_PROFESSIONAL, "role:professional")],
     [Button(texts.ROLE_MANAGER, "role:manager")],
 ]
 
 
-class _Reply:
-    """Mixed into an action that only says a fixed text (not an Action itself, so rasa-sdk
-    does not register it as one without a name)."""
+class _Reply(CoachAction):
+    """An action that only says a fixed text."""
 
     text = ""
-    action_name = ""
 
-    def name(self) -> str:
-        return self.action_name
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, self.text)
-        return []
+    async def act(self, call: Call) -> Outcome:
+        return Outcome().say(self.text)
 
 
-class ActionHelp(_Reply, Action):
+class ActionHelp(_Reply):
     action_name, text = "action_help", texts.HELP
 
 
-class ActionGreet(_Reply, Action):
+class ActionGreet(_Reply):
     action_name, text = "action_greet", texts.GREET
 
 
-class ActionGoodbye(_Reply, Action):
+class ActionGoodbye(_Reply):
     action_name, text = "action_goodbye", texts.GOODBYE
 
 
-class ActionThanks(_Reply, Action):
+class ActionThanks(_Reply):
     action_name, text = "action_thanks", texts.THANKS
 
 
-class ActionPrivacy(Action):
-    def name(self) -> str:
-        return "action_privacy"
+class ActionPrivacy(CoachAction):
+    action_name = "action_privacy"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, privacy_text_for(services()))  # issue 14: what is actually in force
-        return []
+    async def act(self, call: Call) -> Outcome:
+        return Outcome().say(privacy_text_for(self.services))  # issue 14: what is in force
 
 
-class ActionWelcome(Action):
+class ActionWelcome(CoachAction):
     """First contact: what the bot does and keeps, then the role."""
 
-    def name(self) -> str:
-        return "action_welcome"
+    action_name = "action_welcome"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, texts.WELCOME)
-        say(dispatcher, texts.ASK_ROLE, ROLE_BUTTONS)
-        return go("await_role")
+    async def act(self, call: Call) -> Outcome:
+        out = Outcome().say(texts.WELCOME).say(texts.ASK_ROLE, ROLE_BUTTONS)
+        return out.then(State.AWAIT_ROLE)
 
 
-class ActionSetRole(Action):
-    def name(self) -> str:
-        return "action_set_role"
+class ActionSetRole(CoachAction):
+    """args: role ("professional" or "manager")."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        chosen = tracker.get_slot("role")
+    action_name = "action_set_role"
+
+    async def act(self, call: Call) -> Outcome:
+        chosen = call.arg("role")
         if chosen not in texts.ROLE_SET:
-            say(dispatcher, texts.ASK_ROLE, ROLE_BUTTONS)
-            return go("await_role")
-        svc = services()
-        async with svc.transaction() as session:
-            user = await session.get(User, await user_id(tracker))
+            return Outcome().say(texts.ASK_ROLE, ROLE_BUTTONS).then(State.AWAIT_ROLE)
+        asked_new = False
+        async with self.services.transaction() as session:
+            user = await session.get(User, call.user_id)
             if user is not None:
                 user.role = chosen
                 asked_new = user.new_in_work is not None
-        say(dispatcher, texts.ROLE_SET[chosen])
+        # issue 12: at role confirmation, what not to write and how to see, export, erase
+        out = Outcome(role=chosen).say(f"{texts.ROLE_SET[chosen]}\n{keeping.AT_ROLE_SET}")
         if asked_new:
-            return idle()
-        say(dispatcher, texts.ASK_NEW, [[Button(texts.YES, "new:yes"), Button(texts.NO, "new:no")]])
-        return go("await_new")
+            return out.done()
+        out.say(texts.ASK_NEW, [[Button(texts.YES, "new:yes"), Button(texts.NO, "new:no")]])
+        return out.then(State.AWAIT_NEW)
 
 
-class ActionSetNewInWork(Action):
-    def name(self) -> str:
-        return "action_set_new_in_work"
+class ActionSetNewInWork(CoachAction):
+    """args: new_in_work (bool)."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        is_new = bool(tracker.get_slot("new_in_work"))
-        svc = services()
-        async with svc.transaction() as session:
-            user = await session.get(User, await user_id(tracker))
+    action_name = "action_set_new_in_work"
+
+    async def act(self, call: Call) -> Outcome:
+        is_new = bool(call.arg("new_in_work"))
+        async with self.services.transaction() as session:
+            user = await session.get(User, call.user_id)
             if user is not None:
                 user.new_in_work = is_new
+        out = Outcome()
         if is_new:
-            say(dispatcher, texts.NEW_YES, [[Button("Start onboarding", "onboarding:start")]])
+            out.say(texts.NEW_YES, [[Button("Start onboarding", "onboarding:start")]])
         else:
-            say(dispatcher, texts.NEW_NO)
-        return [*idle(), SlotSet("new_in_work", None)]
+            out.say(texts.NEW_NO)
+        return out.done()
 
 
-class ActionExportData(Action):
+class ActionExportData(CoachAction):
     """All the user's data as a Markdown file and a JSON file."""
 
-    def name(self) -> str:
-        return "action_export_data"
+    action_name = "action_export_data"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
         async with svc.transaction() as session:
-            data = await repo.export_user(session, svc.cipher, await user_id(tracker))
+            data = await repo.export_user(session, svc.cipher, call.user_id)
         if data is None:
-            say(dispatcher, texts.NO_REFLECTIONS)
-            return []
+            return Outcome().say(texts.NO_REFLECTIONS)
         stamp = svc.clock().astimezone(svc.settings.timezone).strftime("%Y-%m-%d")
         markdown = export_markdown(data, svc.knowledge, svc.settings.timezone)
-        say(
-            dispatcher,
+        out = Outcome().say(
             # issue 16: how many reflections and notes, and that the file is personal
             texts.EXPORT_READY
             + "\n"
@@ -153,8 +125,7 @@ class ActionExportData(Action):
             ),
             document=Document(f"mijn-gegevens-{stamp}.md", markdown.encode(), "text/markdown"),
         )
-        say(
-            dispatcher,
+        return out.say(
             "JSON",
             document=Document(
                 f"mijn-gegevens-{stamp}.json",
@@ -162,35 +133,28 @@ class ActionExportData(Action):
                 "application/json",
             ),
         )
-        return []
 
 
-class ActionConfirmDelete(Action):
-    def name(self) -> str:
-        return "action_confirm_delete"
+class ActionConfirmDelete(CoachAction):
+    action_name = "action_confirm_delete"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(
-            dispatcher,
-            texts.DELETE_CONFIRM,
-            [[Button(texts.DELETE_YES, "delete:yes"), Button(texts.DELETE_NO, "delete:no")]],
+    async def act(self, call: Call) -> Outcome:
+        return (
+            Outcome()
+            .say(
+                texts.DELETE_CONFIRM,
+                [[Button(texts.DELETE_YES, "delete:yes"), Button(texts.DELETE_NO, "delete:no")]],
+            )
+            .then(State.CONFIRM_DELETE)
         )
-        return go("confirm_delete")
 
 
-class ActionDeleteData(Action):
+class ActionDeleteData(CoachAction):
     """Erase every row of this user, in every table."""
 
-    def name(self) -> str:
-        return "action_delete_data"
+    action_name = "action_delete_data"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        async with svc.transaction() as session:
-            await repo.erase_user(session, await user_id(tracker))
-        say(dispatcher, texts.DELETED)
-        return [*go("erased")]
+    async def act(self, call: Call) -> Outcome:
+        async with self.services.transaction() as session:
+            await repo.erase_user(session, call.user_id)
+        return Outcome().say(texts.DELETED).then(State.ERASED)

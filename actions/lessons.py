@@ -2,136 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import go, say, services, user_id
-from bot.core import answers, texts
+from actions.base import Call, CoachAction, Outcome
+from bot.core import answers, followup, texts
+from bot.core.dialogue import State
 from bot.core.replies import Button
-from bot.knowledge import Item
-from bot.nlu.engine import OOS_KIND_ENTITY
+from bot.knowledge import Item, Topic
 from bot.referrals import referrals_for
 from bot.storage import repo
 
-DomainDict = dict[str, Any]
+
+class _Guide(CoachAction):
+    def lesson(self, call: Call) -> Item | None:
+        lesson_id = call.arg("lesson_id")
+        return self.services.knowledge.items_by_id.get(lesson_id) if lesson_id else None
+
+    def topic(self, call: Call) -> Topic | None:
+        return self.services.knowledge.topics_by_id.get(call.arg("topic") or "")
 
 
-def _lesson_from(tracker: Tracker) -> Item | None:
-    knowledge = services().knowledge
-    lesson_id = tracker.get_slot("lesson_id")
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "lesson":
-            lesson_id = entity.get("value")
-    # on a Rasa server the ResponseSelector names the sub-intent: ask_lesson/<id>
-    selected = (tracker.latest_message.get("response_selector") or {}).get("ask_lesson") or {}
-    key = (selected.get("response") or {}).get("intent_response_key") or ""
-    if key.startswith("ask_lesson/"):
-        lesson_id = key.split("/", 1)[1]
-    return knowledge.items_by_id.get(lesson_id) if lesson_id else None
+class ActionAnswerLesson(_Guide):
+    """args: lesson_id."""
 
+    action_name = "action_answer_lesson"
 
-class ActionAnswerLesson(Action):
-    def name(self) -> str:
-        return "action_answer_lesson"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        item = _lesson_from(tracker)
+    async def act(self, call: Call) -> Outcome:
+        item = self.lesson(call)
         if item is None:
-            say(dispatcher, texts.NOT_IN_GUIDE)
-            return go("idle")
-        svc = services()
+            return Outcome().say(texts.NOT_IN_GUIDE).then(State.IDLE)
+        svc = self.services
         async with svc.transaction() as session:
-            await repo.record_lesson_view(session, await user_id(tracker), item.id, svc.clock())
-        say(
-            dispatcher,
-            answers.lesson_answer(svc.knowledge, item),
-            [[Button(texts.READ_MORE, f"more:{item.id}")]],
+            await repo.record_lesson_view(session, call.user_id, item.id, svc.clock())
+        return (
+            Outcome()
+            .say(
+                answers.lesson_answer(svc.knowledge, item),
+                [[Button(texts.READ_MORE, f"more:{item.id}")]],
+            )
+            .then(State.IDLE, lesson_id=item.id, context_lesson=item.id)  # issue 12
         )
-        return [*go("idle", lesson_id=item.id)]
 
 
-class ActionReadMore(Action):
-    def name(self) -> str:
-        return "action_read_more"
+class ActionReadMore(_Guide):
+    """args: lesson_id."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        item = _lesson_from(tracker)
+    action_name = "action_read_more"
+
+    async def act(self, call: Call) -> Outcome:
+        item = self.lesson(call)
         if item is None:
-            say(dispatcher, texts.NOT_IN_GUIDE)
-            return []
-        say(dispatcher, answers.lesson_full(services().knowledge, item))
-        return []
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        out = Outcome().say(answers.lesson_full(self.services.knowledge, item))
+        out.remember[followup.CONTEXT] = item.id  # issue 12: 'waarom?' refers to it
+        return out
 
 
-class ActionAnswerTopic(Action):
-    def name(self) -> str:
-        return "action_answer_topic"
+class ActionFollowUp(_Guide):
+    """issue 12: 'en verder?', 'waarom?' about the lesson in context. args: lesson_id, kind."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        knowledge = services().knowledge
-        topic_id = next(
-            (
-                e.get("value")
-                for e in tracker.latest_message.get("entities") or []
-                if e.get("entity") == "topic"
-            ),
-            None,
-        )
-        topic = knowledge.topics_by_id.get(topic_id or "")
+    action_name = "action_follow_up"
+
+    async def act(self, call: Call) -> Outcome:
+        item = self.lesson(call)
+        if item is None:
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        messages, buttons = followup.answer(self.services.knowledge, item, call.arg("kind"))
+        out = Outcome()
+        for i, message in enumerate(messages):
+            out.say(message, buttons if i == len(messages) - 1 else [])
+        out.remember[followup.CONTEXT] = item.id  # a second follow-up stays on it
+        return out
+
+
+class ActionAnswerTopic(_Guide):
+    """args: topic."""
+
+    action_name = "action_answer_topic"
+
+    async def act(self, call: Call) -> Outcome:
+        topic = self.topic(call)
         if topic is None:
-            say(dispatcher, texts.NOT_IN_GUIDE)
-            return []
-        say(
-            dispatcher,
-            answers.topic_answer(topic),
-            [[Button(texts.READ_MORE, f"topic:{topic.id}")]],
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        return Outcome().say(
+            answers.topic_answer(topic), [[Button(texts.READ_MORE, f"topic:{topic.id}")]]
         )
-        return []
 
 
-class ActionReadTopic(Action):
-    def name(self) -> str:
-        return "action_read_topic"
+class ActionReadTopic(_Guide):
+    """args: topic."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        knowledge = services().knowledge
-        topic_id = next(
-            (
-                e.get("value")
-                for e in tracker.latest_message.get("entities") or []
-                if e.get("entity") == "topic"
-            ),
-            None,
-        )
-        topic = knowledge.topics_by_id.get(topic_id or "")
+    action_name = "action_read_topic"
+
+    async def act(self, call: Call) -> Outcome:
+        topic = self.topic(call)
         if topic is None:
-            say(dispatcher, texts.NOT_IN_GUIDE)
-            return []
-        say(dispatcher, answers.topic_full(topic))
-        return []
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        return Outcome().say(answers.topic_full(topic))
 
 
-class ActionDisambiguate(Action):
-    """'Bedoel je…?': the close candidates as buttons."""
+class ActionDisambiguate(_Guide):
+    """'Bedoel je…?': the close candidates as buttons. args: ranking [{id, score}]."""
 
-    def name(self) -> str:
-        return "action_disambiguate"
+    action_name = "action_disambiguate"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        knowledge = services().knowledge
-        ranking = tracker.latest_message.get("lesson_ranking") or []
+    async def act(self, call: Call) -> Outcome:
+        knowledge = self.services.knowledge
+        ranking = call.arg("ranking", [])
         items = [
             knowledge.items_by_id[c["id"]]
             for c in ranking[:3]
@@ -139,39 +114,26 @@ class ActionDisambiguate(Action):
         ]
         rows = [[Button(item.title, f"lesson:{item.id}")] for item in items]
         rows.append([Button(texts.SOMETHING_ELSE, "rephrase")])
-        say(dispatcher, texts.DID_YOU_MEAN, rows)
-        return []
+        return Outcome().say(texts.DID_YOU_MEAN, rows)
 
 
-class ActionFallback(Action):
+class ActionFallback(CoachAction):
     """An honest 'not in the guide': by kind of question, where to go instead (issue 12).
 
-    The kind comes from the NLU parse as the entity `oos_kind`; without one (or under a Rasa
-    server, whose out_of_scope has no kind) the general 'not in the guide' is sent.
+    args: kind, the NLU's kind of out-of-scope question (entity `oos_kind` at the Rasa edge);
+    without one (a Rasa server's out_of_scope has no kind) the general 'not in the guide'.
     """
 
-    def name(self) -> str:
-        return "action_fallback"
+    action_name = "action_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        kind = next(
-            (
-                e.get("value")
-                for e in tracker.latest_message.get("entities") or []
-                if e.get("entity") == OOS_KIND_ENTITY
-            ),
-            None,
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        referral = referrals_for(svc.knowledge, svc.settings.coach_knowledge_dir).get(
+            call.arg("kind")
         )
-        referral = referrals_for(svc.knowledge, svc.settings.coach_knowledge_dir).get(kind)
         if referral is None:
-            say(dispatcher, texts.NOT_IN_GUIDE)
-            return []
-        say(
-            dispatcher,
+            return Outcome().say(texts.NOT_IN_GUIDE)
+        return Outcome().say(
             referral.reply,
             [[Button(item.title, f"lesson:{item.id}")] for item in referral.lessons],
         )
-        return []

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import go, idle, role, say, services, user_id
+from actions.base import Call, CoachAction, Outcome
 from bot.core import answers, texts
+from bot.core.dialogue import State
 from bot.core.export import onboarding_summary
 from bot.core.replies import Button, Document, bold
 from bot.core.schedule import ensure_on
+from bot.services import Services
 from bot.storage import repo
 from bot.storage.models import Onboarding, User
 
-DomainDict = dict[str, Any]
 DAYS = 10
 STARTED = (
     "Je onboarding is gestart: {days} werkdagen, elke dag een deel van de handreiking en "
@@ -31,18 +27,15 @@ DONE = (
 STATUS_NL = {"active": "bezig", "paused": "op pauze", "done": "klaar"}
 
 
-class ActionStartOnboarding(Action):
+class ActionStartOnboarding(CoachAction):
     """Start (or show) the programme; the first day comes right away."""
 
-    def name(self) -> str:
-        return "action_start_onboarding"
+    action_name = "action_start_onboarding"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
-        command = (tracker.latest_message.get("text") or "").strip().lower()
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        uid = call.user_id
+        command = call.text.strip().lower()
         async with svc.transaction() as session:
             row = await session.get(Onboarding, uid)
             if row is not None and not command.endswith("opnieuw"):
@@ -54,12 +47,14 @@ class ActionStartOnboarding(Action):
                     elif row.status == "paused":
                         row.status = "active"
                 done = min(row.day - 1, DAYS)  # row.day is the next day to send
-                say(
-                    dispatcher,
-                    STATUS.format(done=done, days=DAYS, status=STATUS_NL[row.status]),
-                    _controls(row),
+                return (
+                    Outcome()
+                    .say(
+                        STATUS.format(done=done, days=DAYS, status=STATUS_NL[row.status]),
+                        _controls(row),
+                    )
+                    .done()
                 )
-                return idle()
             if row is None:
                 row = Onboarding(user_id=uid, day=1, status="active", started_at=svc.clock())
                 session.add(row)
@@ -69,8 +64,8 @@ class ActionStartOnboarding(Action):
             # issue 16: the days come with the daily prompt; the schedule owner turns it on
             schedule = await ensure_on(session, user, svc.clock()) if user is not None else None
             time = schedule.local_time if schedule else None
-        say(dispatcher, STARTED.format(days=DAYS, time=time) if time else NEED_TIME)
-        return [*go("idle"), *await _send_day(dispatcher, tracker, uid)]
+        out = Outcome().say(STARTED.format(days=DAYS, time=time) if time else NEED_TIME)
+        return out.then(State.IDLE).extend(await send_day(svc, call))
 
 
 def _controls(row: Onboarding) -> list[list[Button]]:
@@ -86,64 +81,58 @@ def _controls(row: Onboarding) -> list[list[Button]]:
     return [[Button("Opnieuw beginnen", "onboarding:opnieuw")]]
 
 
-class ActionOnboardingDay(Action):
+class ActionOnboardingDay(CoachAction):
     """Today's part of the programme: digest, one lesson to read, one question."""
 
-    def name(self) -> str:
-        return "action_onboarding_day"
+    action_name = "action_onboarding_day"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        return await _send_day(dispatcher, tracker, await user_id(tracker))
+    async def act(self, call: Call) -> Outcome:
+        return await send_day(self.services, call)
 
 
-async def _send_day(
-    dispatcher: CollectingDispatcher, tracker: Tracker, uid: int
-) -> list[dict[str, Any]]:
-    svc = services()
+async def send_day(svc: Services, call: Call) -> Outcome:
+    uid = call.user_id
     knowledge = svc.knowledge
     now = svc.clock()
     async with svc.transaction() as session:
         row = await session.get(Onboarding, uid)
         if row is None or row.status != "active":
-            say(dispatcher, PAUSED)
-            return []
+            return Outcome().say(PAUSED)
         if row.day > DAYS:
             row.status = "done"
             data = await repo.export_user(session, svc.cipher, uid)
-            say(
-                dispatcher,
-                DONE.format(days=DAYS),
-                document=Document(
-                    "onboarding-reflecties.md",
-                    onboarding_summary(data or {}, knowledge, svc.settings.timezone).encode(),
-                ),
+            return (
+                Outcome()
+                .say(
+                    DONE.format(days=DAYS),
+                    document=Document(
+                        "onboarding-reflecties.md",
+                        onboarding_summary(data or {}, knowledge, svc.settings.timezone).encode(),
+                    ),
+                )
+                .done()
             )
-            return idle()
         day = knowledge.onboarding[row.day - 1]
         row.day += 1
         row.last_sent_on = now.date()
-        question_id = day.question_manager if role(tracker) == "manager" else day.question
+        question_id = day.question_manager if call.audience == "manager" else day.question
         await repo.record_question(session, uid, question_id, now)
     question = knowledge.questions_by_id[question_id]
     digest = "\n".join(
         f"• {bold(knowledge.item(i).title)}: {knowledge.item(i).summary}" for i in day.items
     )
     featured = knowledge.item(day.featured)
-    say(
-        dispatcher,
+    out = Outcome().say(
         f"{bold(f'Dag {day.day} van {DAYS}: {day.title}')}\n{day.intro}\n\n{digest}\n\n"
         f"{answers.source_line(knowledge, featured)}",
         [[Button(f"Lees meer: {featured.title}"[:60], f"more:{featured.id}")]],
     )
-    say(
-        dispatcher,
+    out.say(
         f"Vraag van vandaag:\n{bold(question.text)}\n\n{texts.REFLECT_HINT}",
         [[Button("Sla over", "skip")]],
     )
-    return go(
-        "await_reflection",
+    return out.then(
+        State.AWAIT_REFLECTION,
         question_id=question.id,
         prompt=question.text,
         lesson_id=day.featured,

@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import go, idle, role, say, services, user_id
+from actions.base import Call, CoachAction, Outcome
 from bot.core import texts
+from bot.core.acknowledge import acknowledgment
+from bot.core.dialogue import State
 from bot.core.questions import choose_question
 from bot.core.replies import Button, bold
 from bot.storage import repo
 from bot.storage.crypto import EncryptionError
 
-DomainDict = dict[str, Any]
 
-
-class ActionAskQuestion(Action):
+class ActionAskQuestion(CoachAction):
     """One gesprekskaart question for the user's role, fitting the lesson when there is one."""
 
-    def name(self) -> str:
-        return "action_ask_question"
+    action_name = "action_ask_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
-        lesson_id = tracker.get_slot("lesson_id")
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        uid = call.user_id
+        lesson_id = call.arg("lesson_id")
         now = svc.clock()
         async with svc.transaction() as session:
             asked = await repo.asked_questions(session, uid)
-            fitting = lesson_id and svc.knowledge.questions_for_item(lesson_id, role(tracker))
+            fitting = lesson_id and svc.knowledge.questions_for_item(lesson_id, call.audience)
             recent = (
                 []  # the lesson's own questions come first; recent lessons only steer the rest
                 if fitting
@@ -41,13 +34,13 @@ class ActionAskQuestion(Action):
             )
             question = choose_question(
                 svc.knowledge,
-                role(tracker),
+                call.audience,
                 asked,
                 lesson_id=lesson_id,
                 recent_lessons=recent,
             )
             await repo.record_question(session, uid, question.id, now)
-        source = tracker.get_slot("source") or "dialogue"
+        source = call.arg("source", "dialogue")
         intro = (
             texts.REFLECT_INTRO
             if lesson_id
@@ -56,15 +49,14 @@ class ActionAskQuestion(Action):
             else texts.REFLECT_INTRO_FREE
         )
         prompt = question.text
-        if role(tracker) == "manager" and question.addressed_to == "professional":
+        if call.audience == "manager" and question.addressed_to == "professional":
             prompt = f"{question.text}\n(Een vraag om aan je team te stellen.)"
-        say(
-            dispatcher,
+        out = Outcome().say(
             f"{intro}\n{bold(prompt)}\n\n{texts.REFLECT_HINT}",
             [[Button(texts.SKIP, "skip")]],
         )
-        return go(
-            "await_reflection",
+        return out.then(
+            State.AWAIT_REFLECTION,
             question_id=question.id,
             prompt=question.text,
             lesson_id=lesson_id,
@@ -72,68 +64,68 @@ class ActionAskQuestion(Action):
         )
 
 
-class ActionStoreReflection(Action):
+class ActionStoreReflection(CoachAction):
     """Keep the user's answer (already checked for client data) and offer one follow-up."""
 
-    def name(self) -> str:
-        return "action_store_reflection"
+    action_name = "action_store_reflection"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        text = tracker.get_slot("pending_text") or tracker.latest_message.get("text") or ""
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        text = str(call.arg("text") or call.text)
         if svc.settings.coach_env == "production" and not svc.cipher.enabled:
-            say(dispatcher, texts.ENCRYPTION_REQUIRED)
-            return idle()
-        parent = tracker.get_slot("reflection_id")
-        question_id = tracker.get_slot("question_id")
+            return Outcome().say(texts.ENCRYPTION_REQUIRED).done()
+        parent = call.data.get("reflection_id")
+        question_id = call.data.get("question_id")
         question = svc.knowledge.questions_by_id.get(question_id or "")
-        is_followup = tracker.get_slot("state") == "await_followup"
+        is_followup = call.state == State.AWAIT_FOLLOWUP
         async with svc.transaction() as session:
-            count = await repo.count_reflections(session, await user_id(tracker))
+            count = await repo.count_reflections(session, call.user_id)
             reflection_id = await repo.add_reflection(
                 session,
                 svc.cipher,
-                user_id=await user_id(tracker),
-                prompt=tracker.get_slot("prompt") or "",
+                user_id=call.user_id,
+                prompt=call.data.get("prompt") or "",
                 text=text,
                 now=svc.clock(),
                 question_id=question_id,
-                lesson_id=tracker.get_slot("lesson_id"),
+                lesson_id=call.data.get("lesson_id"),
                 theme=question.theme if question else None,
                 parent_id=parent if is_followup else None,
-                source=tracker.get_slot("source") or "dialogue",
+                source=call.data.get("source") or "dialogue",
             )
+        # issue 12: name the kind of thing written (a plan, a doubt, ...), never its content
+        ack = acknowledgment(text, count)
+        lesson_id = call.data.get("lesson_id")
+        context = {"context_lesson": lesson_id} if lesson_id else {}  # issue 12: 'en verder?'
         if is_followup:
-            say(dispatcher, texts.FOLLOWUP_STORED)
-            return idle()
-        cycle = texts.FOLLOWUPS_MANAGER if role(tracker) == "manager" else texts.FOLLOWUPS
+            return Outcome().say(f"{ack}\n{texts.FOLLOWUP_STORED}").done(**context)
+        cycle = texts.FOLLOWUPS_MANAGER if call.audience == "manager" else texts.FOLLOWUPS
         _, followup = cycle[count % len(cycle)]
         # one message: the confirmation and the follow-up question under it
-        say(
-            dispatcher,
-            f"{texts.STORED}\n\n{texts.FOLLOWUP_INTRO}\n{bold(followup)}",
+        out = Outcome().say(
+            f"{ack}\n{texts.STORED}\n\n{texts.FOLLOWUP_INTRO}\n{bold(followup)}",
             [[Button(texts.SKIP, "skip")]],
         )
-        return go("await_followup", reflection_id=reflection_id, prompt=followup, pending_text=None)
+        return out.then(
+            State.AWAIT_FOLLOWUP,
+            reflection_id=reflection_id,
+            prompt=followup,
+            pending_text=None,
+            **context,
+        )
 
 
-class ActionListReflections(Action):
-    def name(self) -> str:
-        return "action_list_reflections"
+class ActionListReflections(CoachAction):
+    action_name = "action_list_reflections"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        theme = tracker.get_slot("theme")
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        theme = call.arg("theme")
         async with svc.transaction() as session:
-            rows = await repo.reflections_of(session, await user_id(tracker), theme=theme, limit=5)
-            total = await repo.count_reflections(session, await user_id(tracker))
+            rows = await repo.reflections_of(session, call.user_id, theme=theme, limit=5)
+            total = await repo.count_reflections(session, call.user_id)
         if not rows:
-            say(dispatcher, texts.NO_REFLECTIONS)
-            return []
+            return Outcome().say(texts.NO_REFLECTIONS)
         lines = [texts.REFLECTIONS_HEADER]
         for row in rows:
             try:
@@ -146,23 +138,19 @@ class ActionListReflections(Action):
             lines.append(f"\n({len(rows)} van {total}.) {texts.REFLECTIONS_MORE}")
         themes = sorted({s.id for s in svc.knowledge.sections} & {r.theme for r in rows if r.theme})
         buttons = [[Button(svc.knowledge.section_title(t), f"theme:{t}")] for t in themes]
-        say(dispatcher, "\n".join(lines), buttons if len(themes) > 1 and not theme else [])
-        return []
+        return Outcome().say("\n".join(lines), buttons if len(themes) > 1 and not theme else [])
 
 
-class ActionWeeklyReview(Action):
+class ActionWeeklyReview(CoachAction):
     """Once a week (opt-in): how many reflections, on which themes, and one to reread."""
 
-    def name(self) -> str:
-        return "action_weekly_review"
+    action_name = "action_weekly_review"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
         now = svc.clock()
         async with svc.transaction() as session:
-            rows = await repo.reflections_of(session, await user_id(tracker))
+            rows = await repo.reflections_of(session, call.user_id)
         week = [r for r in rows if r.created_at >= now - timedelta(days=7)]
         older = [r for r in rows if r.created_at < now - timedelta(days=7)]
         themes = sorted(
@@ -188,5 +176,4 @@ class ActionWeeklyReview(Action):
                 body = "(versleuteld; de sleutel ontbreekt)"
             when = pick.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
             lines.append(f"\nOm terug te lezen, van {when}:\n{bold(pick.prompt)}\n{body}")
-        say(dispatcher, "\n".join(lines))
-        return []
+        return Outcome().say("\n".join(lines))

@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import go, idle, say, services, user_id
+from actions.base import Call, CoachAction, Outcome
 from bot.core import schedule
+from bot.core.dialogue import State
 from bot.core.replies import Button
 from bot.core.schedule_text import parse_schedule
 from bot.storage.models import PromptSchedule, User
 
-DomainDict = dict[str, Any]
 PRESETS = ("08:30", "12:30", "16:30")
 ASK_TIME = (
     "Hoe laat wil je elke dag een vraag? Typ bijvoorbeeld ‘om half 9’ of ‘17:00’, "
@@ -63,7 +60,7 @@ HOW_TO_CHANGE = (
 
 async def daily_settings(
     session: Any, user: User, text: str, now: Any
-) -> tuple[str, list[list[Button]], str]:
+) -> tuple[str, list[list[Button]], State]:
     """Read the user's words about their daily question and change the one schedule row
     through the owner (bot.core.schedule). Returns (reply, buttons, next state)."""
     tz = ZoneInfo(user.timezone)
@@ -72,36 +69,35 @@ async def daily_settings(
     low = text.lower()
     if "wekelijk" in low and row is not None:
         row.weekly_review = not any(w in low for w in ("uit", "stop", "niet"))
-        return (WEEKLY_ON if row.weekly_review else WEEKLY_OFF), [], "idle"
+        return (WEEKLY_ON if row.weekly_review else WEEKLY_OFF), [], State.IDLE
     if request.action == "unclear":
-        return request.problem or ASK_TIME, _buttons(row), "await_schedule"
+        return request.problem or ASK_TIME, _buttons(row), State.AWAIT_SCHEDULE
     if request.action == "show" and row is not None:
-        return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], "idle"
+        return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], State.IDLE
     if request.action == "show" or (row is None and request.action != "set"):
-        return f"{schedule.describe_row(row)}\n{ASK_TIME}", _buttons(row), "await_schedule"
+        return f"{schedule.describe_row(row)}\n{ASK_TIME}", _buttons(row), State.AWAIT_SCHEDULE
     if request.action == "set" and request.time is None and row is None:
-        return ASK_TIME, _buttons(row), "await_schedule"
+        return ASK_TIME, _buttons(row), State.AWAIT_SCHEDULE
     try:
         row = await schedule.apply(session, user, request, now)
     except schedule.NoDaysLeft:
-        return NO_DAYS_LEFT, _buttons(row), "await_schedule"
-    return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], "idle"
+        return NO_DAYS_LEFT, _buttons(row), State.AWAIT_SCHEDULE
+    return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], State.IDLE
 
 
-class ActionDailySettings(Action):
-    def name(self) -> str:
-        return "action_daily_settings"
+class ActionDailySettings(CoachAction):
+    """Reads the user's words (`call.text`) about the daily question."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
-        text = (tracker.latest_message.get("text") or "").strip()
+    action_name = "action_daily_settings"
+
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
         async with svc.transaction() as session:
-            user = await session.get(User, uid)
+            user = await session.get(User, call.user_id)
             if user is None:
-                return idle()
-            shown, buttons, state = await daily_settings(session, user, text, svc.clock())
-        say(dispatcher, shown, buttons)
-        return idle() if state == "idle" else go(state)
+                return Outcome().done()
+            shown, buttons, state = await daily_settings(
+                session, user, call.text.strip(), svc.clock()
+            )
+        out = Outcome().say(shown, buttons)
+        return out.done() if state == State.IDLE else out.then(state)

@@ -2,131 +2,102 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.runtime import say, services, user_id
+from actions.base import Call, CoachAction, Outcome
 from bot.team import service
 from bot.team.service import Said
 
-DomainDict = dict[str, Any]
 
-
-def _out(dispatcher: CollectingDispatcher, said: Said) -> list[dict[str, Any]]:
+def _out(said: Said) -> Outcome:
+    out = Outcome()
     if said.document is not None and said.caption:
-        say(dispatcher, said.text, said.buttons)  # a caption holds only 1024 characters
-        say(dispatcher, said.caption, document=said.document)
+        out.say(said.text, said.buttons)  # a caption holds only 1024 characters
+        out.say(said.caption, document=said.document)
     else:
-        say(dispatcher, said.text, said.buttons, said.document)
-    return [SlotSet(k, v) for k, v in said.slots.items()]
+        out.say(said.text, said.buttons, said.document)
+    out.remember.update(said.slots)
+    return out
 
 
-def _text(tracker: Tracker) -> str:
-    return str(tracker.get_slot("team_text") or tracker.latest_message.get("text") or "")
+def _text(call: Call) -> str:
+    return str(call.arg("team_text") or call.text)
 
 
-class ActionTeamCards(Action):
-    def name(self) -> str:
-        return "action_team_cards"
+class ActionTeamCards(CoachAction):
+    action_name = "action_team_cards"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        team = service.team_for(services().knowledge)
-        theme = tracker.get_slot("team_theme")
+    async def act(self, call: Call) -> Outcome:
+        team = service.team_for(self.services.knowledge)
+        theme = call.arg("team_theme")
         if not theme:
-            return _out(dispatcher, service.choose_theme(team))
-        with_pro = bool(tracker.get_slot("team_with_professional"))
-        return _out(dispatcher, service.theme_questions(team, str(theme), with_pro))
+            return _out(service.choose_theme(team))
+        with_pro = bool(call.arg("team_with_professional"))
+        return _out(service.theme_questions(team, str(theme), with_pro))
 
 
-class ActionTeamSubject(Action):
-    def name(self) -> str:
-        return "action_team_subject"
+class ActionTeamSubject(CoachAction):
+    action_name = "action_team_subject"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        team = service.team_for(services().knowledge)
-        return _out(dispatcher, service.subject_questions(team, _text(tracker)))
+    async def act(self, call: Call) -> Outcome:
+        team = service.team_for(self.services.knowledge)
+        return _out(service.subject_questions(team, _text(call)))
 
 
-class ActionTeamAgenda(Action):
-    def name(self) -> str:
-        return "action_team_agenda"
+class ActionTeamAgenda(CoachAction):
+    action_name = "action_team_agenda"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        minutes = tracker.get_slot("team_minutes")
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        minutes = call.arg("team_minutes")
         said = service.make_agenda(
             service.team_for(svc.knowledge),
             int(minutes) if minutes is not None else None,
-            tracker.get_slot("team_questions"),
+            call.data.get("team_questions"),
             svc.clock(),
         )
-        return _out(dispatcher, said)
+        return _out(said)
 
 
-class ActionTeamSaveAgenda(Action):
-    def name(self) -> str:
-        return "action_team_save_agenda"
+class ActionTeamSaveAgenda(CoachAction):
+    action_name = "action_team_save_agenda"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        uid = call.user_id
         async with svc.transaction() as session:
             said = await service.save_agenda(
                 session,
                 service.team_for(svc.knowledge),
                 uid,
-                tracker.get_slot("team_agenda"),
+                call.data.get("team_agenda"),
                 svc.clock(),
             )
-        return _out(dispatcher, said)
+        return _out(said)
 
 
-class ActionTeamMyAgendas(Action):
-    def name(self) -> str:
-        return "action_team_my_agendas"
+class ActionTeamMyAgendas(CoachAction):
+    action_name = "action_team_my_agendas"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        uid = call.user_id
         async with svc.transaction() as session:
-            return _out(dispatcher, await service.my_agendas(session, uid))
+            return _out(await service.my_agendas(session, uid))
 
 
-class ActionTeamNorm(Action):
-    def name(self) -> str:
-        return "action_team_norm"
+class ActionTeamNorm(CoachAction):
+    action_name = "action_team_norm"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        team = service.team_for(services().knowledge)
-        return _out(dispatcher, service.norm(team, _text(tracker)))
+    async def act(self, call: Call) -> Outcome:
+        team = service.team_for(self.services.knowledge)
+        return _out(service.norm(team, _text(call)))
 
 
-class ActionTeamInsight(Action):
-    def name(self) -> str:
-        return "action_team_insight"
+class ActionTeamInsight(CoachAction):
+    action_name = "action_team_insight"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        uid = await user_id(tracker)
+    async def act(self, call: Call) -> Outcome:
+        svc = self.services
+        uid = call.user_id
         async with svc.transaction() as session:
-            said = await service.team_insight(
-                session, svc.knowledge, uid, tracker.get_slot("role"), svc.clock()
-            )
-        return _out(dispatcher, said)
+            said = await service.team_insight(session, svc.knowledge, uid, call.role, svc.clock())
+        return _out(said)

@@ -266,10 +266,10 @@ def rasa_files() -> None:
     """Write domain.yml, config.yml, endpoints.yml and rasa/rules.yml for a Rasa 3.6 server."""
     from bot.rasa_export import write_all
     from bot.settings import PROJECT_ROOT
-    from bot.wiring import build_executor
+    from bot.wiring import action_names
 
     settings = _settings()
-    names = [a for a in build_executor().actions]
+    names = action_names()
     for path in write_all(PROJECT_ROOT, _knowledge(settings), names):
         click.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
 

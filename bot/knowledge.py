@@ -93,6 +93,14 @@ class OnboardingDay(_Strict):
     question_manager: str
 
 
+class Relation(_Strict):
+    """issue 12: the team's curated link from one lesson to others (knowledge/relations.yaml)."""
+
+    lesson: str = Field(pattern=_ID)
+    related: tuple[str, ...] = Field(min_length=1, max_length=3)
+    why: str = Field(min_length=10, description="For reviewers; never shown to users.")
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """One gesprekskaart question, flattened with its card's facts."""
@@ -113,6 +121,14 @@ class Knowledge:
     cards: tuple[Card, ...]
     topics: tuple[Topic, ...]
     onboarding: tuple[OnboardingDay, ...] = ()
+    relations: tuple[Relation, ...] = ()  # issue 12: the team's, not the guide's
+
+    def related(self, item_id: str) -> tuple[Item, ...]:
+        """The lessons the team relates to this one, in their order (issue 12)."""
+        for relation in self.relations:
+            if relation.lesson == item_id:
+                return tuple(self.items_by_id[r] for r in relation.related)
+        return ()
 
     @cached_property
     def items_by_id(self) -> dict[str, Item]:
@@ -211,7 +227,8 @@ def _entries(path: Path, key: str, model: type[M]) -> list[M]:
         raise KnowledgeError(f"{path}: expected a top-level list under '{key}'")
     parsed: list[M] = []
     for index, raw in enumerate(data[key]):
-        name = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+        name = (raw.get("id") or raw.get("lesson")) if isinstance(raw, dict) else None
+        name = name or f"#{index + 1}"
         try:
             parsed.append(model.model_validate(raw))
         except ValidationError as exc:
@@ -221,6 +238,27 @@ def _entries(path: Path, key: str, model: type[M]) -> list[M]:
             )
             raise KnowledgeError(f"{path}: entry '{name}': {problems}") from exc
     return parsed
+
+
+def _relations(path: Path, item_ids: set[str]) -> tuple[Relation, ...]:
+    """The team's relations between lessons; the file is optional, and marked as the team's."""
+    if not path.exists():
+        return ()
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or data.get("curated_by") != "team":
+        raise KnowledgeError(f"{path}: must say 'curated_by: team' (it is not the guide's text)")
+    relations = _entries(path, "relations", Relation)
+    for relation in relations:
+        name = relation.lesson
+        unknown = [i for i in (relation.lesson, *relation.related) if i not in item_ids]
+        if unknown:
+            raise KnowledgeError(f"{path}: entry '{name}': unknown lesson ids {unknown}")
+        if name in relation.related or len(set(relation.related)) != len(relation.related):
+            raise KnowledgeError(f"{path}: entry '{name}': relates to itself or twice")
+    duplicate = _duplicates(r.lesson for r in relations)
+    if duplicate:
+        raise KnowledgeError(f"{path}: duplicate lesson entries: {sorted(duplicate)}")
+    return tuple(relations)
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:
@@ -238,7 +276,14 @@ def load_knowledge(directory: Path = DEFAULT_DIR) -> Knowledge:
     cards = _entries(directory / "questions.yaml", "cards", Card)
     topics = _entries(directory / "framing.yaml", "topics", Topic)
     days = _entries(directory / "onboarding.yaml", "days", OnboardingDay)
-    knowledge = Knowledge(tuple(sections), tuple(items), tuple(cards), tuple(topics), tuple(days))
+    knowledge = Knowledge(
+        tuple(sections),
+        tuple(items),
+        tuple(cards),
+        tuple(topics),
+        tuple(days),
+        _relations(directory / "relations.yaml", {i.id for i in items}),  # issue 12
+    )
 
     checks = [
         ("sections.yaml", "section id", _duplicates(s.id for s in sections)),

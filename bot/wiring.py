@@ -10,7 +10,7 @@ from functools import partial
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import actions.runtime
+from actions.base import CoachAction
 from bot.clock import Clock, utcnow
 from bot.core.coach import Coach
 from bot.knowledge import Knowledge, load_knowledge
@@ -25,9 +25,39 @@ from bot.storage.db import make_engine, session_factory, upgrade
 log = logging.getLogger(__name__)
 
 
-def build_executor() -> ActionExecutor:
-    executor = ActionExecutor()
-    executor.register_package("actions")
+def action_classes() -> list[type[CoachAction]]:
+    """Every action class of the `actions` package (the ones with a name)."""
+    import importlib
+    import pkgutil
+
+    import actions
+
+    for module in pkgutil.iter_modules(actions.__path__):
+        importlib.import_module(f"actions.{module.name}")
+    found: list[type[CoachAction]] = []
+    todo = list(CoachAction.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        todo += cls.__subclasses__()
+        if cls.action_name and cls.__module__.startswith("actions."):
+            found.append(cls)
+    return sorted(found, key=lambda c: c.action_name)
+
+
+def action_names() -> list[str]:
+    return [cls.action_name for cls in action_classes()]
+
+
+def build_actions(services: Services) -> list[CoachAction]:
+    """Every action, constructed with its dependencies."""
+    return [cls(services) for cls in action_classes()]
+
+
+def build_executor(services: Services, executor: ActionExecutor | None = None) -> ActionExecutor:
+    """rasa-sdk's executor with our action instances registered."""
+    executor = executor or ActionExecutor()
+    for action in build_actions(services):
+        executor.register_action(action)
     return executor
 
 
@@ -69,7 +99,7 @@ async def services_for(
     migrate: bool = True,
     knowledge: Knowledge | None = None,
 ) -> AsyncIterator[Services]:
-    """Open the database (migrated), load the knowledge, bind the actions; close on exit."""
+    """Open the database (migrated) and load the knowledge; close on exit."""
     engine = make_engine(settings.database_url)
     try:
         if migrate:
@@ -87,7 +117,6 @@ async def services_for(
             clock=clock,
             guard=make_guard(settings, clock),
         )
-        actions.runtime.bind(services)
         _keep_agendas_as_notes(services)
         yield services
     finally:
@@ -102,4 +131,4 @@ async def coach_for(
     async with services_for(settings, clock) as services:
         load = partial(build_nlu, settings, services.knowledge)
         chosen: NLU | Callable[[], NLU] = nlu if nlu is not None else load if lazy_nlu else load()
-        yield Coach(services, chosen, build_executor())
+        yield Coach(services, chosen, build_executor(services))

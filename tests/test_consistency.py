@@ -16,14 +16,14 @@ from bot.core.quick import META_REPLIES
 from bot.nlu.engine import META_INTENTS
 from bot.rasa_export import INTENT_ACTIONS
 from bot.settings import PROJECT_ROOT
-from bot.wiring import build_executor
+from bot.wiring import action_names
 
 SOURCES = [*(PROJECT_ROOT / "bot").rglob("*.py"), *(PROJECT_ROOT / "actions").rglob("*.py")]
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_action_the_core_runs_is_registered() -> None:
-    registered = set(build_executor().actions)
+    registered = set(action_names())
     used = set()
     for path in SOURCES:
         used |= set(re.findall(r'"(action_[a-z_]+)"(?!:)', path.read_text(encoding="utf-8")))
@@ -62,4 +62,4 @@ def test_rasa_files_are_current(knowledge) -> None:  # type: ignore[no-untyped-d
     from bot.rasa_export import domain
 
     written = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    assert written == domain(knowledge, sorted(build_executor().actions))
+    assert written == domain(knowledge, sorted(action_names()))

@@ -257,3 +257,45 @@ def test_invalid_yaml_is_rejected(tmp_path: Path) -> None:
     (target / "framing.yaml").write_text("topics: [\n  - id: waarom\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"framing\.yaml"):
         load_knowledge(target)
+
+
+# --- issue 12: the team's relations between lessons ---------------------------------------------
+
+
+def test_relations_are_the_teams_and_name_known_lessons(kn: Knowledge) -> None:
+    raw = yaml.safe_load((DEFAULT_DIR / "relations.yaml").read_text(encoding="utf-8"))
+    assert raw["curated_by"] == "team"
+    assert len(kn.relations) >= 15
+    for relation in kn.relations:
+        assert relation.lesson in kn.items_by_id
+        assert [i.id for i in kn.related(relation.lesson)] == list(relation.related)
+    assert kn.related("no_such_lesson") == ()
+
+
+def _relations_copy(tmp_path: Path, change: Callable[[dict[str, Any]], object]) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_DIR, target)
+    path = target / "relations.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d.pop("curated_by"), "curated_by: team"),
+        (lambda d: d["relations"][3]["related"].append("geen_les"), "geen_les"),
+        (lambda d: d["relations"][0]["related"].__setitem__(0, "discriminatie"), "itself"),
+        (lambda d: d["relations"].append(dict(d["relations"][0])), "duplicate"),
+        (lambda d: d["relations"][0].update(related=[]), "related"),
+    ],
+)
+def test_bad_relations_are_rejected_by_name(
+    tmp_path: Path, change: Callable[[dict[str, Any]], object], problem: str
+) -> None:
+    directory = _relations_copy(tmp_path, change)
+    with pytest.raises(KnowledgeError) as exc:
+        load_knowledge(directory)
+    assert "relations.yaml" in str(exc.value) and problem in str(exc.value)

@@ -1,4 +1,8 @@
-"""`coach actions`: the same actions served over Rasa's action-server protocol."""
+"""`coach actions`: the same actions served over Rasa's action-server protocol.
+
+This is the only place the Rasa JSON protocol is spoken: rasa-sdk's endpoint hands each call
+to `CoachAction.run`, which turns the tracker into a `Call` and the `Outcome` into events.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sanic import Sanic
 
 from bot.core.replies import plain
+from bot.services import Services
 from bot.settings import Settings
 
 
@@ -18,10 +23,12 @@ class PlainTextExecutor(ActionExecutor):
     for the one connection forever). Rasa's channels get plain text, without the bold
     markers that our own channels render."""
 
-    async def run(self, *args: Any, **kwargs: Any) -> ActionExecutorRunResult | None:
-        from actions.runtime import services
+    services: Services | None = None
 
-        async with services().turn():
+    async def run(self, *args: Any, **kwargs: Any) -> ActionExecutorRunResult | None:
+        if self.services is None:
+            raise RuntimeError("the action server has not started")
+        async with self.services.turn():
             result = await super().run(*args, **kwargs)
         for response in result.responses if result is not None else []:
             if isinstance(response.get("text"), str):
@@ -31,10 +38,9 @@ class PlainTextExecutor(ActionExecutor):
 
 def build_app(settings: Settings, name: str = "coach_actions") -> Sanic:
     """rasa-sdk's Sanic app (/webhook, /health, /actions) with our services bound at start."""
-    from bot.wiring import services_for
+    from bot.wiring import build_executor, services_for
 
     executor = PlainTextExecutor()
-    executor.register_package("actions")
     app = create_app(executor)
     resources: dict[str, object] = {}
 
@@ -42,7 +48,9 @@ def build_app(settings: Settings, name: str = "coach_actions") -> Sanic:
     async def _open(_app: Sanic) -> None:
         context = services_for(settings)
         resources["context"] = context
-        await context.__aenter__()
+        services = await context.__aenter__()
+        executor.services = services
+        build_executor(services, executor)  # the action instances, with their dependencies
 
     @app.after_server_stop
     async def _close(_app: Sanic) -> None:

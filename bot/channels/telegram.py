@@ -58,6 +58,7 @@ COMMANDS_NL = (
     ("privacy", "Wat de coach bewaart"),
     ("rol", "Je rol wijzigen"),
     ("teamoverleg", "Vragen en agenda voor je teamoverleg"),  # issue 17:
+    ("instellingen", "Je instellingen bekijken en wijzigen"),  # issue 12
     ("annuleer", "Stoppen met wat nu loopt"),
 )
 NOT_TEXT = "Ik kan alleen tekst lezen. Typ je vraag of antwoord in woorden."

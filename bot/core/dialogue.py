@@ -18,6 +18,8 @@ class State(StrEnum):
     QUESTION_OR_REFLECTION = "question_or_reflection"
     CONFIRM_DELETE = "confirm_delete"
     AWAIT_SCHEDULE = "await_schedule"
+    CONFIRM_STORE = "confirm_store"  # issue 12: keep this reflection?
+    CONFIRM_ROLE = "confirm_role"  # issue 12: a message revealed another role than stored
     ERASED = "erased"
 
 
@@ -29,6 +31,7 @@ FLOW_SLOTS = (
     "reflection_id",
     "pending_text",
     "pending_kinds",
+    "pending_role",  # issue 12: the role a message revealed, until the user answers the check
     "return_state",
     "source",
     "theme",
@@ -115,6 +118,7 @@ COMMANDS = {
     "/stop": "cancel",
     "/rol": "change_role",
     "/teamoverleg": "team_cards",  # issue 17:
+    "/instellingen": "settings",  # issue 12
 }
 CASUAL = {"greet", "thanks", "goodbye"}
 

@@ -41,6 +41,8 @@ INTENT_ACTIONS: dict[str, str] = {
     "start_reflection": "action_ask_question",
     "start": "action_welcome",
     **TEAM_ACTIONS,  # issue 17: a team meeting (cards by theme, subject, agenda, norms, insight)
+    "settings": "action_settings",  # issue 12: /instellingen
+    "keep_answers_setting": "action_keep_answers",  # issue 12: bewaar mijn antwoorden altijd
 }
 # intents the coach serves by a state change of its own
 COACH_INTENTS = frozenset({"cancel", "change_role"})
@@ -65,6 +67,9 @@ BUTTON_KINDS = frozenset(
         "intent",
         "team",  # issue 17: team:<theme>
         "teampro",  # issue 17: teampro:<theme> (the professionals' cards as well)
+        "keep",  # issue 12: keep:yes / keep:no / keep:always, before storing a reflection
+        "setting",  # issue 12: setting:keep_on / setting:keep_off (/instellingen)
+        "rolecheck",  # issue 12: rolecheck:yes / rolecheck:no, another role revealed
     }
 )
 # typed equivalents of the confirmation buttons, by state (control word kind -> payload)
@@ -75,6 +80,8 @@ TYPED_BUTTONS: dict[str, dict[str, str]] = {
     # "later" keeps the question open for later today (bot.core.later), it is not a skip
     "await_reflection": {"skip": "skip:", "no": "skip:"},
     "await_followup": {"skip": "skip:", "no": "skip:"},
+    "confirm_store": {"yes": "keep:yes", "no": "keep:no", "skip": "keep:no"},  # issue 12
+    "confirm_role": {"yes": "rolecheck:yes", "no": "rolecheck:no"},  # issue 12
 }
 
 
@@ -120,6 +127,11 @@ def typed_button(state: str, text: str) -> str | None:
     yes_and = key.startswith(("ja ", "jep ", "oke ", "ok ", "prima "))
     if kind is None and yes_and and state == "confirm_redaction" and "bewaar" in key:
         kind = "yes"
+    if state == "confirm_store" and kind is None:  # issue 12
+        if "altijd" in key.split() and "niet" not in key.split():
+            return "keep:always"
+        if yes_and and "bewaar" in key:
+            kind = "yes"
     if kind is None and state == "question_or_reflection":
         if key in ("reflectie", "als reflectie", "het is een reflectie", "bewaar als reflectie"):
             return "as:reflection"

@@ -73,7 +73,10 @@ read_help = _reader(
     r"wat (?:doe|ben) (?:je|jij)|hoe werk(?:t)? (?:je|jij|dit|deze bot))\W*$",
 )
 
+from bot.core.keeping import read_keep_setting  # noqa: E402  (issue 12; it uses Request)
+
 READERS: tuple[Reader, ...] = (
+    read_keep_setting,
     read_daily_settings,
     read_my_reflections,
     read_export,

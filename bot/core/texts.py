@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-WELCOME = (
-    "Welkom! Ik ben je coach bij het begeleiden van statushouders naar werk.\n"
-    "• Stel een vraag, dan antwoord ik uit de handreiking ‘Nieuw op de arbeidsmarkt’ (2021).\n"
-    "• Daarna stel ik je een vraag om even bij stil te staan. "
-    "Je antwoord bewaar ik alleen voor jou.\n"
-    "• Wat ik bewaar en hoe je het wist: /privacy"
+WELCOME = (  # issue 12: what the bot is and is not, and what it keeps, in three sentences
+    "Welkom! Ik ben een coach om na te denken over je werk met statushouders, met lessen uit "
+    "de handreiking ‘Nieuw op de arbeidsmarkt’ (2021). "
+    "Ik ben geen vervanging van werkinstructies, juridisch advies of het klantsysteem. "
+    "Ik bewaar je rol, je instellingen en alleen de antwoorden die jij goedkeurt, "
+    "versleuteld en alleen voor jou (meer in /privacy)."
 )
 ASK_ROLE = "Wat is je rol?"
 ROLE_PROFESSIONAL = "Klantmanager / begeleider"
@@ -38,6 +38,7 @@ HELP = (
     "• /privacy – wat ik bewaar\n"
     "• /rol – je rol wijzigen (begeleider of leidinggevende/beleidsmaker)\n"
     "• /teamoverleg – vragen en een agenda voor je teamoverleg (leidinggevenden)\n"  # issue 17
+    "• /instellingen – je rol, de dagelijkse vraag en of ik eerst vraag voor ik bewaar\n"
     "• stop of /annuleer – altijd uit een gesprek stappen"
 )
 GREET = "Hoi! Waar kan ik je mee helpen? Typ een vraag of situatie, of kijk bij /help."
@@ -104,8 +105,14 @@ ENCRYPTION_REQUIRED = (
     "Ik heb niets opgeslagen. Meld dit aan de beheerder."
 )
 
+
+def capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
 CLIENT_DATA_FOUND = (
-    "Let op: ik zie mogelijk gegevens van een klant ({kinds}). Die bewaar ik liever niet. "
+    "Let op: ik zie mogelijk gegevens van een klant ({kinds}). {reason}"
+    "Die bewaar ik liever niet. "
     "Zo zou ik het bewaren:\n\n{cleaned}\n\nTyp ‘ja’ om dit te bewaren, of schrijf het opnieuw."
 )
 STORE_REDACTED = "Bewaar zonder die gegevens"

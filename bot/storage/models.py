@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -65,6 +66,8 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     organisation: Mapped[str | None] = mapped_column(String(120))
     new_in_work: Mapped[bool | None] = mapped_column(Boolean)
+    # issue 12: keep a reflection without asking first ("bewaar mijn antwoorden altijd")
+    keep_answers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     blocked_at: Mapped[datetime | None]
     invite_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

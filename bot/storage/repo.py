@@ -63,7 +63,14 @@ LOCK_USER_AND_CLAIM_UPDATE = text(  # PostgreSQL: both in one round trip, the lo
     "ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key"
 )
 LOAD_USER_AND_STATE = (
-    select(USERS.c.id, USERS.c.role, USERS.c.timezone, STATES.c.state, STATES.c.data)
+    select(
+        USERS.c.id,
+        USERS.c.role,
+        USERS.c.timezone,
+        STATES.c.state,
+        STATES.c.data,
+        USERS.c.keep_answers,  # issue 12
+    )
     .select_from(USERS.outerjoin(STATES, STATES.c.user_id == USERS.c.id))
     .where(
         USERS.c.channel == bindparam("channel"),
@@ -110,6 +117,7 @@ class UserState:
     timezone: str
     state: str | None  # None: nothing saved yet
     data: dict[str, Any]
+    keep_answers: bool = False  # issue 12: keep reflections without asking first
 
 
 async def begin_turn(
@@ -202,7 +210,7 @@ async def load_user_and_state(
         if expired:  # the choice it waited for is gone with it: start afresh, text erased
             state = "idle"
             await conn.execute(UPDATE_STATE, {"uid": row.id, "state": state, "data": data})
-    return UserState(row.id, row.role, row.timezone, state, data)
+    return UserState(row.id, row.role, row.timezone, state, data, bool(row.keep_answers))
 
 
 async def save_state(
@@ -420,6 +428,7 @@ def _user_export(
             "timezone": user.timezone,
             "organisation": user.organisation,
             "new_in_work": user.new_in_work,
+            "keep_answers": user.keep_answers,  # issue 12
             "created_at": user.created_at.isoformat(),
         },
         "reflections": [

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from tests.fakes import Call, FakeBotApi
 
 TURN_TIMEOUT = 5.0
+KEEP_ASKED = "Zal ik het bewaren?"  # issue 12
 
 
 @pytest.fixture
@@ -133,10 +134,16 @@ class Talk:
         await self.press(ask_new, "Nee", "Stel gerust je eerste vraag")
 
     async def reflect(self, answer: str) -> list[Call]:
-        """Answer an open gesprekskaart question; confirms 'as answer' if the bot asks."""
-        calls = await self.say(answer, lambda t: "Nog één stap verder" in t or "nieuwe vraag?" in t)
+        """Answer an open gesprekskaart question; confirms 'as answer' if the bot asks, and
+        says 'ja' when it shows the answer and asks to keep it (issue 12)."""
+        calls = await self.say(
+            answer,
+            lambda t: "Nog één stap verder" in t or "nieuwe vraag?" in t or KEEP_ASKED in t,
+        )
         if "nieuwe vraag?" in calls[-1].params["text"]:
             calls = await self.press(calls[-1], "Bewaar als antwoord", "Nog één stap verder")
+        if KEEP_ASKED in calls[-1].params["text"]:
+            calls = await self.say("ja", "Nog één stap verder")
         return calls
 
 

@@ -94,6 +94,10 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
                 }
                 for chat in chats
             ]
+            yeses = [  # issue 12: the bot shows the answer and asks once before keeping it
+                {"update_id": next(next_id), "message": fake.make_message(chat, "ja")}
+                for chat in chats
+            ]
             # every answer goes to two replicas at once: Telegram re-delivering an update
             await asyncio.gather(
                 *(
@@ -101,6 +105,17 @@ async def test_three_replicas_concurrent_and_redelivered_updates(
                     for i, answer in enumerate(answers)
                     for k in (1, 2)
                 )
+            )
+            for chat in chats:
+                await fake.wait_for(
+                    "sendMessage",
+                    timeout=30,
+                    predicate=lambda c, chat=chat: (
+                        c.chat_id == chat and "Zal ik het bewaren?" in str(c.params.get("text"))
+                    ),
+                )
+            await asyncio.gather(
+                *(post(ports[(i + k) % 3], yes) for i, yes in enumerate(yeses) for k in (1, 2))
             )
             for chat in chats:
                 await fake.wait_for(

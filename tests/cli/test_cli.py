@@ -67,6 +67,7 @@ def test_shell_as_a_subprocess(tmp_path: Path, model_dir: Path, nlu: object) -> 
         "2",
         "hoe bespreek ik discriminatie?",
         "ik vraag wat er precies gebeurde",
+        "ja",  # issue 12: keep it, once shown
         "sla over",
         "/mijnreflecties",
         "/quit",

@@ -55,9 +55,13 @@ async def test_question_answer_reflection_followup(coach: Coach) -> None:
         anna,
         "ik vraag eerst hoe het sollicitatiegesprek ging en noem dan zelf het woord discriminatie",
     )
+    assert "Zal ik het bewaren?" in texts(replies)  # issue 12: shown, then asked once
+    assert await _reflections(coach) == []
+    replies = await coach.handle(anna, "ja")
     assert "Bewaard" in texts(replies)
     assert (await _state(coach)).state == State.AWAIT_FOLLOWUP
-    replies = await coach.handle(anna, "volgende keer wil ik de werkgever zelf bellen")
+    await coach.handle(anna, "volgende keer wil ik de werkgever zelf bellen")
+    replies = await coach.handle(anna, press("keep:yes"))
     assert "Bewaard" in texts(replies)
     stored = await _reflections(coach)
     assert [r.lesson_id for r in stored] == ["discriminatie", "discriminatie"]
@@ -122,7 +126,8 @@ async def test_restart_in_the_middle_of_a_reflection(settings, clock, nlu) -> No
         await onboard(first, anna)
         await first.handle(anna, "/reflectie")
     async with coach_for(settings, clock, nlu=nlu) as second:
-        replies = await second.handle(anna, "ik merk dat ik te snel zelf dingen regel")
+        await second.handle(anna, "ik merk dat ik te snel zelf dingen regel")
+        replies = await second.handle(anna, "ja")
         assert "Bewaard" in texts(replies)
         assert len(await _reflections(second)) == 1
 
@@ -131,7 +136,7 @@ async def test_users_never_see_each_others_reflections(coach: Coach) -> None:
     anna, bram = user("anna"), user("bram")
     for who, answer in ((anna, "anna denkt na over vertrouwen"), (bram, "bram over caseload")):
         await onboard(coach, who)
-        await say(coach, who, "/reflectie", answer, "stop")
+        await say(coach, who, "/reflectie", answer, "ja", "stop")
     anna_list = texts(await coach.handle(anna, "/mijnreflecties"))
     bram_list = texts(await coach.handle(bram, "/mijnreflecties"))
     assert "anna denkt" in anna_list and "bram over" not in anna_list
@@ -143,7 +148,7 @@ async def test_export_has_markdown_and_json(coach: Coach) -> None:
 
     anna = user()
     await onboard(coach, anna)
-    await say(coach, anna, "/reflectie", "ik let op signalen van stress", "stop")
+    await say(coach, anna, "/reflectie", "ik let op signalen van stress", "ja", "stop")
     replies = await coach.handle(anna, "/export")
     documents = [r.document for r in replies if r.document]
     assert [d.filename.rsplit(".", 1)[1] for d in documents] == ["md", "json"]
@@ -179,7 +184,7 @@ async def test_erase_leaves_no_row_of_the_user(coach: Coach) -> None:
 async def test_erase_can_be_declined(coach: Coach) -> None:
     anna = user()
     await onboard(coach, anna)
-    await say(coach, anna, "/reflectie", "iets om te bewaren", "stop")
+    await say(coach, anna, "/reflectie", "iets om te bewaren", "ja", "stop")
     await coach.handle(anna, "/vergeet")
     replies = await coach.handle(anna, press("delete:no"))
     assert "Niets gewist" in texts(replies)
@@ -194,7 +199,7 @@ async def test_reflections_are_encrypted_at_rest(settings, clock, nlu) -> None: 
     async with coach_for(encrypted, clock, nlu=nlu) as coach:
         anna = user()
         await onboard(coach, anna)
-        await say(coach, anna, "/reflectie", "geheime gedachte over mijn werk")
+        await say(coach, anna, "/reflectie", "geheime gedachte over mijn werk", "ja")
         stored = await _reflections(coach)
         assert stored[0].text.startswith("enc1:")
         assert "geheime" not in stored[0].text
@@ -245,6 +250,7 @@ async def test_a_very_long_reflection_is_cut_with_a_note(coach: Coach) -> None:
     long_answer = "Ik merkte dat ik te snel ging en te weinig doorvroeg. " * 120  # ~6,500
     replies = await coach.handle(anna, long_answer)
     assert "eerste 4000 tekens" in texts(replies)
+    await coach.handle(anna, "ja")
     [stored] = await _reflections(coach)
     assert coach.services.cipher.decrypt(stored.text) == long_answer[:4000]  # issue 14
 
@@ -263,5 +269,7 @@ async def test_many_users_at_once_lose_nothing(coach: Coach) -> None:
             for i, who in enumerate(people)
         )
     )
+    assert all("Zal ik het bewaren?" in texts(r) for r in replies)
+    replies = await asyncio.gather(*(coach.handle(who, "ja") for who in people))
     assert all("Bewaard" in texts(r) for r in replies)
     assert len(await _reflections(coach)) == len(people)

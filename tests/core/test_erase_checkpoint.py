@@ -24,7 +24,7 @@ async def test_erase_removes_the_stored_text_from_the_sqlite_files(coach: Coach)
     path = Path(str(coach.services.engine.url.database))
     anna = user("anna")
     await onboard(coach, anna)
-    await say(coach, anna, "hoe bespreek ik gezondheid?", "ik vraag eerst naar slaap", "stop")
+    await say(coach, anna, "hoe bespreek ik gezondheid?", "ik vraag eerst naar slaap", "ja", "stop")
     async with coach.services.sessions() as session:
         stored = await session.scalar(select(Reflection.text))
     assert stored is not None and stored.encode() in _raw(path)  # really on disk

@@ -48,6 +48,8 @@ async def test_rewrite_stores_only_the_new_text(coach: Coach) -> None:
     replies = await coach.handle(anna, press("redact:rewrite"))
     assert "opnieuw" in texts(replies)
     replies = await coach.handle(anna, "mijn klant vertelde over zijn gezin")
+    assert "Zal ik het bewaren?" in texts(replies)
+    replies = await coach.handle(anna, "ja graag")
     assert "Bewaard" in texts(replies)
     dump = await _all_text_in_db(coach)
     assert "Haile" not in dump and "Tesfay" not in dump
@@ -106,7 +108,7 @@ async def test_sql_injection_is_just_text(coach: Coach) -> None:
     anna = user()
     await onboard(coach, anna)
     evil = "'); DROP TABLE reflections; --"
-    await say(coach, anna, "/reflectie", evil)
+    await say(coach, anna, "/reflectie", evil, "ja")
     async with coach.services.sessions() as session:
         assert (await session.execute(text("SELECT count(*) FROM reflections"))).scalar() == 1
         stored = (await session.scalars(select(Reflection))).one()

@@ -83,5 +83,6 @@ async def test_geen_tijd_keeps_the_question_open_and_stores_nothing(
         assert await session.scalar(select(func.count()).select_from(Reflection)) == 0
     # later that day the answer is still taken as the answer to that question
     texts(await coach.handle(anna, "ik merk dat ik de intake vaak te snel doe"))
+    await coach.handle(anna, "ja")
     async with coach.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Reflection)) == 1

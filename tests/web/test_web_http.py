@@ -80,7 +80,11 @@ async def test_lesson_question_answer_and_vergeet(client: Any, coach: Any) -> No
         for row in r["buttons"]
         for b in row
     )
-    await say(client, csrf, text="Ik merkte dat ik snel een oordeel had en te weinig doorvroeg.")
+    shown = await say(
+        client, csrf, text="Ik merkte dat ik snel een oordeel had en te weinig doorvroeg."
+    )
+    assert "Zal ik het bewaren?" in " ".join(r["html"] for r in shown["replies"])  # issue 12
+    await say(client, csrf, action="keep:yes")
     async with coach.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
     export = await say(client, csrf, text="/export")

@@ -1,0 +1,63 @@
+"""`coach actions`: the Rasa JSON protocol at the edge, over the same action instances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.channels.action_server import PlainTextExecutor
+from bot.core import texts
+from bot.core.coach import Coach
+from bot.storage.models import LessonView, User
+from bot.wiring import action_names, build_executor
+
+
+def _call(action: str, slots: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "next_action": action,
+        "sender_id": "rasa-user-1",
+        "tracker": {
+            "sender_id": "rasa-user-1",
+            "slots": slots,
+            "latest_message": message,
+            "events": [],
+            "paused": False,
+            "latest_action_name": None,
+            "active_loop": {},
+        },
+        "domain": {},
+    }
+
+
+async def test_rasa_calls_get_events_and_plain_text(coach: Coach) -> None:
+    executor = PlainTextExecutor()
+    executor.services = coach.services
+    build_executor(coach.services, executor)
+    assert set(executor.actions) == set(action_names())
+
+    welcome = await executor.run(_call("action_welcome", {}, {"text": "/start"}))
+    assert welcome is not None
+    assert {"event": "slot", "name": "state", "value": "await_role"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in welcome.events
+    ]
+    assert [r["text"] for r in welcome.responses][-1] == texts.ASK_ROLE
+
+    # the ResponseSelector's pick names the lesson, as a Rasa server sends it
+    message = {
+        "text": "hoe bespreek ik discriminatie?",
+        "response_selector": {
+            "ask_lesson": {"response": {"intent_response_key": "ask_lesson/discriminatie"}}
+        },
+    }
+    answer = await executor.run(_call("action_answer_lesson", {}, message))
+    assert answer is not None
+    title = coach.services.knowledge.item("discriminatie").title
+    assert answer.responses[0]["text"].startswith(title)  # plain: no bold markers
+    slots = {e["name"]: e["value"] for e in answer.events if e.get("event") == "slot"}
+    assert slots["state"] == "idle" and slots["lesson_id"] == "discriminatie"
+    async with coach.services.sessions() as session:
+        from sqlalchemy import select
+
+        user = await session.scalar(select(User).where(User.channel == "rasa"))
+        assert user is not None and user.channel_user_id == "rasa-user-1"
+        views = list(await session.scalars(select(LessonView).where(LessonView.user_id == user.id)))
+        assert [v.lesson_id for v in views] == ["discriminatie"]
