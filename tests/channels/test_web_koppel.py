@@ -16,7 +16,7 @@ from bot.channels.web import WebChannel
 from bot.core import texts
 from bot.core.coach import Coach
 from bot.storage.models import LinkCode, Reflection, User, WebSession
-from tests.channels.conftest import Talk
+from tests.channels.conftest import KEEP_ASKED, Talk
 
 QUESTION = "werkgever wil geen vrouw met een hoofddoek aannemen"
 ON_WEB = "Op de webchat merkte ik dat ik te snel een oordeel had over de werkgever."
@@ -37,7 +37,8 @@ async def test_koppel_joins_web_and_telegram_into_one_notebook(
         for body in ({"text": "/start"}, {"action": "role:professional"}, {"action": "new:no"}):
             await say(**body)
         assert texts.REFLECT_INTRO in await say(text=QUESTION)
-        await say(text=ON_WEB)
+        assert KEEP_ASKED in await say(text=ON_WEB)
+        await say(text="ja")  # issue 12: kept after a yes
 
         me = talk(1801)
         await me.onboard()

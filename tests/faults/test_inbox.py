@@ -52,6 +52,8 @@ async def _reflection_texts(coach: Coach) -> list[str]:
 
 async def _ask_question(me: Talk) -> None:
     await me.onboard()
+    # issue 12: each answer is kept as sent (the keep question is not what is tested)
+    await me.say("bewaar mijn antwoorden altijd", "Vanaf nu bewaar ik", timeout=15)
     await me.say("/reflectie", texts.REFLECT_HINT, timeout=10)
 
 

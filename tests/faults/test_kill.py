@@ -38,6 +38,8 @@ def _answered(t: str) -> bool:
 async def _prepare(talks: list[Talk]) -> None:
     for me in talks:
         await me.onboard()
+        # issue 12: each answer is kept as sent (the keep question is not what is tested)
+        await me.say("bewaar mijn antwoorden altijd", "Vanaf nu bewaar ik", timeout=15)
         await me.say("/reflectie", texts.REFLECT_HINT, timeout=15)
 
 

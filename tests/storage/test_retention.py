@@ -16,9 +16,9 @@ async def test_reflections_older_than_retention_are_purged(
 ) -> None:
     anna = user()
     await onboard(coach, anna)
-    await say(coach, anna, "/reflectie", "oude gedachte", "stop")
+    await say(coach, anna, "/reflectie", "oude gedachte", "ja", "stop")
     clock.advance(days=200)
-    await say(coach, anna, "/reflectie", "nieuwe gedachte", "stop")
+    await say(coach, anna, "/reflectie", "nieuwe gedachte", "ja", "stop")
     clock.advance(days=200)
     async with coach.services.sessions.begin() as session:
         removed = await repo.purge_old_reflections(session, clock(), 365)
@@ -41,7 +41,7 @@ async def test_production_without_key_stores_nothing(settings, clock, nlu) -> No
     async with coach_for(production, clock, nlu=nlu) as coach:
         anna = user()
         await onboard(coach, anna)
-        replies = await say(coach, anna, "/reflectie", "iets wat ik kwijt wil")
+        replies = await say(coach, anna, "/reflectie", "iets wat ik kwijt wil", "ja")
         assert "versleuteling" in texts(replies)
         async with coach.services.sessions() as session:
             assert (await session.scalars(select(Reflection))).all() == []

@@ -14,12 +14,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(
-            sa.Column("keep_answers", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # a plain ADD COLUMN, not a batch copy: on SQLite a batch rebuild of `users` drops the old
+    # table, and with foreign keys on that cascades to every row that refers to a user
+    op.add_column(
+        "users",
+        sa.Column("keep_answers", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("keep_answers")
+    if op.get_bind().dialect.name == "sqlite":  # SQLite >= 3.35 drops a column in place
+        op.execute("ALTER TABLE users DROP COLUMN keep_answers")
+    else:
+        op.drop_column("users", "keep_answers")
