@@ -80,6 +80,40 @@ async def find(session: AsyncSession, token: str, now: datetime, days: int) -> W
     return Who(row.id, row.channel, row.channel_user_id)
 
 
+class Gone(Exception):
+    """The session a turn was started for has ended or now speaks as another user."""
+
+
+class Known:
+    """This process's recent sessions: token hash -> the user it spoke as, at its last check.
+
+    Only a hint for which user a message is from: the turn checks the session again in its
+    own transaction (`find`, under the user's lock), so a session ended on another process
+    (log uit, /vergeet, expiry) or joined by /koppel never runs a turn. It saves a
+    transaction of its own per message."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._who: OrderedDict[str, Who] = OrderedDict()
+
+    def get(self, token: str) -> Who | None:
+        key = token_hash(token)
+        who = self._who.pop(key, None)
+        if who is not None:
+            self._who[key] = who
+        return who
+
+    def put(self, token: str, who: Who) -> None:
+        key = token_hash(token)
+        self._who.pop(key, None)
+        self._who[key] = who
+        while len(self._who) > self.size:
+            self._who.popitem(last=False)
+
+    def drop(self, token: str) -> None:
+        self._who.pop(token_hash(token), None)
+
+
 async def end(session: AsyncSession, token: str) -> None:
     await session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
 
