@@ -409,11 +409,14 @@ async def run_web(settings: Any, host: str, port: int) -> None:
 
     from bot.channels.telegram_run import _stop_event
     from bot.channels.web_prompts import WebSender
+    from bot.privacy.guard import preload
     from bot.scheduler import TICK_SECONDS, PromptDispatcher
     from bot.wiring import coach_for
 
     async with coach_for(settings, lazy_nlu=True) as coach:
-        await coach.load_nlu()
+        # the model, and the privacy guard's word lists (a second or more: the first text
+        # message would stall every turn in flight); then out of the collector's sight
+        await asyncio.gather(coach.load_nlu(), asyncio.to_thread(preload))
         gc.freeze()
         channel = WebChannel(coach)
         runner = web.AppRunner(channel.app(), access_log=None)  # the access log has URLs only,
