@@ -403,20 +403,28 @@ class WebChannel:
             return await web_link.existing(session, user_id)
 
 
+def _warm_up() -> None:
+    from bot.core.safety import suggests_danger
+    from bot.privacy.guard import preload
+
+    preload()
+    suggests_danger("")
+
+
 async def run_web(settings: Any, host: str, port: int) -> None:
     """`coach web`: the server, and a dispatcher that keeps web users' prompts for their visit."""
     import gc
 
     from bot.channels.telegram_run import _stop_event
     from bot.channels.web_prompts import WebSender
-    from bot.privacy.guard import preload
     from bot.scheduler import TICK_SECONDS, PromptDispatcher
     from bot.wiring import coach_for
 
     async with coach_for(settings, lazy_nlu=True) as coach:
-        # the model, and the privacy guard's word lists (a second or more: the first text
-        # message would stall every turn in flight); then out of the collector's sight
-        await asyncio.gather(coach.load_nlu(), asyncio.to_thread(preload))
+        # the model, the privacy guard's word lists and the danger wordings (a second or
+        # more: the first text message would stall every turn in flight); then out of the
+        # collector's sight
+        await asyncio.gather(coach.load_nlu(), asyncio.to_thread(_warm_up))
         gc.freeze()
         channel = WebChannel(coach)
         runner = web.AppRunner(channel.app(), access_log=None)  # the access log has URLs only,
