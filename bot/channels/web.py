@@ -15,19 +15,21 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels import web_link, web_sessions
 from bot.channels.web_prompts import CHANNEL, take_pending
 from bot.channels.web_render import notice, render
 from bot.core import texts
 from bot.core.coach import Coach
-from bot.core.replies import Incoming, UserRef
+from bot.core.replies import Incoming, Reply, UserRef
 from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS
 from bot.storage import invites
 
@@ -69,6 +71,7 @@ class WebChannel:
         self.settings = coach.services.settings
         self.base = self.settings.coach_web_base_path
         self.pacer = pacer or web_sessions.Pacer()
+        self.known = web_sessions.Known()  # a hint only: every turn checks its session
         self.page = self._page()
 
     def _page(self) -> str:
@@ -153,14 +156,24 @@ class WebChannel:
     def _clear_cookie(self, response: web.StreamResponse) -> None:
         response.del_cookie(web_sessions.COOKIE, path=self.base)
 
-    async def _who(self, request: web.Request) -> tuple[str, web_sessions.Who] | None:
+    async def _who(
+        self, request: web.Request, hint: bool = False
+    ) -> tuple[str, web_sessions.Who] | None:
+        """The session's user; with `hint`, this process's last answer for the token if it
+        has one (then the turn must check it: `_turn`)."""
         token = request.cookies.get(web_sessions.COOKIE, "")
+        if hint and (known := self.known.get(token)) is not None:
+            return token, known
         svc = self.coach.services
         async with svc.sessions.begin() as session:
             who = await web_sessions.find(
                 session, token, svc.clock(), self.settings.coach_web_session_days
             )
-        return None if who is None else (token, who)
+        if who is None:
+            self.known.drop(token)
+            return None
+        self.known.put(token, who)
+        return token, who
 
     async def _new_user(self) -> tuple[str, web_sessions.Who]:
         svc = self.coach.services
@@ -172,7 +185,9 @@ class WebChannel:
                 session, CHANNEL, ref, self.settings.coach_timezone
             )
             token = await web_sessions.start(session, user.id, svc.clock())
-        return token, web_sessions.Who(user.id, CHANNEL, ref)
+        who = web_sessions.Who(user.id, CHANNEL, ref)
+        self.known.put(token, who)
+        return token, who
 
     async def invite(self, request: web.Request) -> web.StreamResponse:
         """The invite link: admit a new web user with the code, start a session, open the chat."""
@@ -200,6 +215,7 @@ class WebChannel:
                     created_at=svc.clock(),
                 )
             )
+        self.known.put(token, web_sessions.Who(user_id, CHANNEL, ref))
         response = web.HTTPSeeOther(self.base)
         self._set_cookie(request, response, token)
         MESSAGES.labels(CHANNEL, "invite").inc()
@@ -244,10 +260,12 @@ class WebChannel:
             allowed.add(f"{public.scheme}://{public.raw_authority}")
         return origin in allowed
 
-    async def _checked(self, request: web.Request) -> tuple[str, web_sessions.Who] | web.Response:
+    async def _checked(
+        self, request: web.Request, hint: bool = False
+    ) -> tuple[str, web_sessions.Who] | web.Response:
         if not self._same_origin(request):
             return self._refused(403, "Dit verzoek komt niet van deze pagina.")
-        found = await self._who(request)
+        found = await self._who(request, hint)
         if found is None:
             return self._refused(401, NO_SESSION)
         if not web_sessions.csrf_ok(found[0], request.headers.get("X-CSRF-Token", "")):
@@ -261,6 +279,7 @@ class WebChannel:
         svc = self.coach.services
         async with svc.sessions.begin() as session:
             await web_sessions.end(session, checked[0])
+        self.known.drop(checked[0])
         response = web.json_response({"ended": True, "replies": [notice(LOGGED_OUT)]})
         self._clear_cookie(response)
         return response
@@ -288,7 +307,8 @@ class WebChannel:
         return Incoming(text=text[:MAX_TEXT])
 
     async def message(self, request: web.Request) -> web.Response:
-        checked = await self._checked(request)
+        # the session as this process last saw it; the turn checks it in its transaction
+        checked = await self._checked(request, hint=True)
         if isinstance(checked, web.Response):
             return checked
         token, who = checked
@@ -296,6 +316,13 @@ class WebChannel:
         if self.pacer.full(key):
             return self._refused(429, BUSY)
         incoming = await self._read(request)
+        is_koppel, argument = web_link.is_koppel("" if isinstance(incoming, str) else incoming.text)
+        if isinstance(incoming, str) or (is_koppel and not incoming.action):
+            # no turn to check the session in: look it up now
+            found = await self._who(request)
+            if found is None:
+                return self._refused(401, NO_SESSION)
+            token, who = found
         if isinstance(incoming, str):
             MESSAGES.labels(CHANNEL, "unreadable").inc()
             return web.json_response({"replies": [notice(incoming)]})
@@ -305,16 +332,20 @@ class WebChannel:
         ended = False
         started = time.perf_counter()
         try:
-            is_koppel, argument = web_link.is_koppel(incoming.text)
             if is_koppel and not incoming.action:
                 replies_out.append(notice(await self._koppel(who, argument)))
+                self.known.drop(token)  # the session may speak as another user now
             else:
-                ref = UserRef(who.channel, who.channel_user_id)
-                replies = await self.coach.handle(ref, incoming)
+                turn = await self._turn(request, token, who, incoming)
+                if turn is None:
+                    return self._refused(401, NO_SESSION)
+                who, replies = turn
                 replies_out += [render(r) for r in replies]
                 # only an erase can end the user: no query for every other message
                 erased = any(r.text == texts.DELETED for r in replies)
                 ended = erased and not await self._exists(who.user_id)
+                if ended:
+                    self.known.drop(token)
         except Exception:
             ERRORS.labels(CHANNEL).inc()
             log.exception("error while handling a web message", extra={"user_id": who.user_id})
@@ -325,6 +356,35 @@ class WebChannel:
         if ended:  # /vergeet erased the user, and with it every session
             self._clear_cookie(response)
         return response
+
+    async def _turn(
+        self, request: web.Request, token: str, who: web_sessions.Who, incoming: Incoming
+    ) -> tuple[web_sessions.Who, list[Reply]] | None:
+        """The turn, as the user the session speaks as, checked inside the turn's own
+        transaction; None if the session has ended (on any process)."""
+        for _ in range(3):  # a session joined by /koppel meanwhile speaks as another user
+            try:
+                ref = UserRef(who.channel, who.channel_user_id)
+                check = self._session_check(token, who)
+                return who, await self.coach.handle(ref, incoming, check=check)
+            except web_sessions.Gone:
+                self.known.drop(token)
+                found = await self._who(request)
+                if found is None:
+                    return None
+                who = found[1]
+        return None
+
+    def _session_check(
+        self, token: str, who: web_sessions.Who
+    ) -> Callable[[AsyncSession], Awaitable[None]]:
+        svc, days = self.coach.services, self.settings.coach_web_session_days
+
+        async def check(session: AsyncSession) -> None:
+            if await web_sessions.find(session, token, svc.clock(), days) != who:
+                raise web_sessions.Gone
+
+        return check
 
     async def _koppel(self, who: web_sessions.Who, argument: str) -> str:
         svc = self.coach.services
@@ -343,6 +403,14 @@ class WebChannel:
             return await web_link.existing(session, user_id)
 
 
+def _warm_up() -> None:
+    from bot.core.safety import suggests_danger
+    from bot.privacy.guard import preload
+
+    preload()
+    suggests_danger("")
+
+
 async def run_web(settings: Any, host: str, port: int) -> None:
     """`coach web`: the server, and a dispatcher that keeps web users' prompts for their visit."""
     import gc
@@ -353,7 +421,10 @@ async def run_web(settings: Any, host: str, port: int) -> None:
     from bot.wiring import coach_for
 
     async with coach_for(settings, lazy_nlu=True) as coach:
-        await coach.load_nlu()
+        # the model, the privacy guard's word lists and the danger wordings (a second or
+        # more: the first text message would stall every turn in flight); then out of the
+        # collector's sight
+        await asyncio.gather(coach.load_nlu(), asyncio.to_thread(_warm_up))
         gc.freeze()
         channel = WebChannel(coach)
         runner = web.AppRunner(channel.app(), access_log=None)  # the access log has URLs only,

@@ -80,8 +80,16 @@ class Coach:
             self._locks.pop(oldest)
         return lock
 
-    async def handle(self, user: UserRef, message: Incoming | str) -> list[Reply]:
-        """One turn for one user, in one transaction; a user's turns run one after the other."""
+    async def handle(
+        self,
+        user: UserRef,
+        message: Incoming | str,
+        check: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> list[Reply]:
+        """One turn for one user, in one transaction; a user's turns run one after the other.
+
+        issue 18: `check` runs first in the turn's transaction, under the user's lock (the web
+        channel checks its session there); an exception from it rolls the turn back."""
         if isinstance(message, str):
             message = Incoming(text=message)
         svc = self.services
@@ -90,6 +98,8 @@ class Coach:
                 session, user.channel, user.id, message.delivery_id, svc.clock()
             ):
                 return []  # a re-delivery of a turn that has already run
+            if check is not None:
+                await check(session)
             if svc.settings.coach_access == "invite" and not await self._admit(
                 session, user, message
             ):
