@@ -64,7 +64,8 @@ QUESTIONS = [
 ]
 ANSWER = "Ik merkte dat ik snel een oordeel had en te weinig doorvroeg."
 FOLLOW_UP = "Volgende keer vraag ik eerst wat de klant zelf belangrijk vindt."
-SCRIPT = [{"text": text} for q in QUESTIONS for text in (q, ANSWER, FOLLOW_UP)]
+KEEP = "ja"  # issue 12: an answer is shown and kept after a yes
+SCRIPT = [{"text": text} for q in QUESTIONS for text in (q, ANSWER, KEEP, FOLLOW_UP, KEEP)]
 
 
 class Visitor:
