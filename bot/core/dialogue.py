@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.nlu import Parse
-from bot.nlu.engine import ABOUT, LESSON, META_INTENTS
+from bot.nlu.engine import ABOUT, LESSON, META_INTENTS, OUT_OF_SCOPE
 
 
 class State(StrEnum):
@@ -153,6 +153,10 @@ def read_answer(text: str, parse: Parse, reject_below: float) -> str:
         return "ambiguous" if qmark else "reflection"
     in_guide = parse.intent in (LESSON, ABOUT) and parse.confidence >= reject_below
     if qmark and in_guide and len(words) <= 12:
+        return "question"
+    # a short question the NLU places, with its kind, outside the guide (income, the bot's own
+    # place, ...) is answered with its referral, as a lesson question is (issue 12)
+    if qmark and parse.intent == OUT_OF_SCOPE and parse.kind and len(words) <= 12:
         return "question"
     if qmark and len(words) <= 30:
         return "ambiguous"
