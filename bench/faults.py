@@ -130,7 +130,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 await bot.start()
                 for me in users:
                     await me.onboard()
-                    # issue 12: each answer is kept as sent (the keep question is not what is tested)
+                    # issue 12: each answer is kept as sent (not the keep question)
                     await me.say("bewaar mijn antwoorden altijd", "Vanaf nu bewaar ik", timeout=15)
                 # 1. kill -9 at random points
                 for _ in range(args.rounds):

@@ -127,10 +127,11 @@ class Telegram:
 
 
 async def calibrate(api: CountingBotApi, telegram: Telegram) -> list[int]:
-    """Replies per script step, for one user alone, waiting until each turn has gone quiet."""
+    """Replies per script step, for one user alone, waiting until each turn has gone quiet:
+    the first round (a new user's first message is also welcomed), then the steady round."""
     chat = FIRST_CHAT
     counts = []
-    for text in SCRIPT * 2:  # twice: the second round must bring the same counts
+    for text in SCRIPT * 3:  # the second and third rounds must bring the same counts
         before = api.replies[chat]
         await telegram.post(chat, text)
         await api.replies_reach(chat, before + 1)
@@ -140,10 +141,11 @@ async def calibrate(api: CountingBotApi, telegram: Telegram) -> list[int]:
             if api.replies[chat] == seen:
                 break
         counts.append(api.replies[chat] - before)
-    first, second = counts[: len(SCRIPT)], counts[len(SCRIPT) :]
-    if first != second:
-        raise RuntimeError(f"the conversation does not repeat: {first} then {second}")
-    return first
+    n = len(SCRIPT)
+    first, second, third = counts[:n], counts[n : 2 * n], counts[2 * n :]
+    if second != third:
+        raise RuntimeError(f"the conversation does not repeat: {second} then {third}")
+    return first + second
 
 
 async def user(
@@ -161,14 +163,15 @@ async def user(
     sent = 0
     expected = 0
     slot = first
-    for step in itertools.cycle(range(len(SCRIPT))):
+    for i in itertools.count():
+        step = i % len(SCRIPT)
         if slot >= until:
             break
         now = time.perf_counter()
         if slot > now:
             await asyncio.sleep(slot - now)
         started = time.perf_counter()
-        expected += per_step[step]
+        expected += per_step[i if i < len(per_step) else len(SCRIPT) + step]
         await telegram.post(chat, SCRIPT[step])
         finished = await api.replies_reach(chat, expected)
         if slot >= measured_from:
