@@ -18,6 +18,27 @@ from bot.storage import repo
 from bot.storage.models import User
 
 DomainDict = dict[str, Any]
+
+# issue 16: the erase says what it covers and what it cannot reach
+DELETE_CONFIRM_16 = (
+    "Weet je het zeker? Ik wis dan al je reflecties, notities, instellingen en voortgang. "
+    "Dit kan niet terug."
+)
+DELETED_16 = (
+    "Alles is gewist: ik bewaar niets meer van je. Met /start begin je opnieuw "
+    "(een nieuw bericht begint ook opnieuw)."
+)
+OUTSIDE_REACH = {
+    "telegram": (
+        "De berichten in deze Telegram-chat zelf kan ik niet wissen: die staan bij Telegram. "
+        "Verwijder ze zelf met ‘Chat wissen’ of ‘Geschiedenis wissen’ in Telegram."
+    ),
+    "web": (
+        "Het gesprek in dit browservenster staat alleen in je browser. Sluit het tabblad om "
+        "het te wissen."
+    ),
+    "": "Berichten die je buiten de coach bewaarde (kopieën, exports) kan ik niet wissen.",
+}
 ROLE_BUTTONS = [
     [Button(texts.ROLE_PROFESSIONAL, "role:professional")],
     [Button(texts.ROLE_MANAGER, "role:manager")],
@@ -174,7 +195,7 @@ class ActionConfirmDelete(Action):
     ) -> list[dict[str, Any]]:
         say(
             dispatcher,
-            texts.DELETE_CONFIRM,
+            DELETE_CONFIRM_16,
             [[Button(texts.DELETE_YES, "delete:yes"), Button(texts.DELETE_NO, "delete:no")]],
         )
         return go("confirm_delete")
@@ -191,6 +212,10 @@ class ActionDeleteData(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         async with svc.transaction() as session:
-            await repo.erase_user(session, await user_id(tracker))
-        say(dispatcher, texts.DELETED)
+            uid = await user_id(tracker)
+            user = await session.get(User, uid)
+            channel = user.channel if user is not None else ""
+            await repo.erase_user(session, uid)
+        # issue 16: nothing kept any more, /start begins anew, and what lies outside our reach
+        say(dispatcher, DELETED_16 + "\n" + OUTSIDE_REACH.get(channel, OUTSIDE_REACH[""]))
         return [*go("erased")]

@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.notebook import pattern_lines  # issue 16
 from actions.runtime import go, idle, role, say, services, user_id
 from bot.core import texts
 from bot.core.questions import choose_question
@@ -119,37 +120,6 @@ class ActionStoreReflection(Action):
         return go("await_followup", reflection_id=reflection_id, prompt=followup, pending_text=None)
 
 
-class ActionListReflections(Action):
-    def name(self) -> str:
-        return "action_list_reflections"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        svc = services()
-        theme = tracker.get_slot("theme")
-        async with svc.transaction() as session:
-            rows = await repo.reflections_of(session, await user_id(tracker), theme=theme, limit=5)
-            total = await repo.count_reflections(session, await user_id(tracker))
-        if not rows:
-            say(dispatcher, texts.NO_REFLECTIONS)
-            return []
-        lines = [texts.REFLECTIONS_HEADER]
-        for row in rows:
-            try:
-                body = svc.cipher.decrypt(row.text)
-            except EncryptionError:
-                body = "(versleuteld; de sleutel ontbreekt)"
-            when = row.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
-            lines.append(f"\n{bold(when)} – {row.prompt}\n{body}")
-        if total > len(rows):
-            lines.append(f"\n({len(rows)} van {total}.) {texts.REFLECTIONS_MORE}")
-        themes = sorted({s.id for s in svc.knowledge.sections} & {r.theme for r in rows if r.theme})
-        buttons = [[Button(svc.knowledge.section_title(t), f"theme:{t}")] for t in themes]
-        say(dispatcher, "\n".join(lines), buttons if len(themes) > 1 and not theme else [])
-        return []
-
-
 class ActionWeeklyReview(Action):
     """Once a week (opt-in): how many reflections, on which themes, and one to reread."""
 
@@ -188,5 +158,10 @@ class ActionWeeklyReview(Action):
                 body = "(versleuteld; de sleutel ontbreekt)"
             when = pick.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
             lines.append(f"\nOm terug te lezen, van {when}:\n{bold(pick.prompt)}\n{body}")
+        # issue 16: the patterns in the user's own reflections (actions/notebook.py)
+        async with svc.transaction() as session:
+            found = await pattern_lines(session, svc, await user_id(tracker), role(tracker))
+        if found:
+            lines += ["", *found]
         say(dispatcher, "\n".join(lines))
         return []

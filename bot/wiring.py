@@ -10,6 +10,7 @@ from functools import partial
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import actions.notebook
 import actions.runtime
 from bot.clock import Clock, utcnow
 from bot.core.coach import Coach
@@ -102,4 +103,7 @@ async def coach_for(
     async with services_for(settings, clock) as services:
         load = partial(build_nlu, settings, services.knowledge)
         chosen: NLU | Callable[[], NLU] = nlu if nlu is not None else load if lazy_nlu else load()
-        yield Coach(services, chosen, build_executor())
+        coach = Coach(services, chosen, build_executor())
+        # issue 16: patterns read the stored reflections with the coach's own NLU (lazy)
+        actions.notebook.use_nlu(lambda: coach.nlu)
+        yield coach

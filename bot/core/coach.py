@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import policy, texts
+from bot.core import notebook, policy, texts  # notebook: issue 16
 from bot.core.dialogue import (
     CANCEL_WORDS,
     COMMANDS,
@@ -349,6 +349,8 @@ class Coach:
         kind, _, value = action.partition(":")
         if kind not in policy.BUTTON_KINDS:
             return self._say(turn, texts.NOTHING_PENDING)
+        if kind == "nb":  # issue 16: the notebook (actions/notebook.py)
+            return [Step("action_notebook", message={"text": "", "nb": value})]
         knowledge = self.services.knowledge
         if team_request := team_routing.from_button(kind, value):  # issue 17:
             return [Step(*team_routing.action_for(team_request))]
@@ -412,6 +414,12 @@ class Coach:
         payload = policy.typed_button(state, text)
         if payload is not None:
             return self._on_button(turn, payload)
+        if state in notebook.STATES:  # issue 16: a notebook choice or confirmation
+            answer = notebook.in_state(state, text)
+            if answer is not None:
+                return [Step("action_notebook", message=answer)]
+            turn.state = state = State.IDLE  # not an answer: read it afresh
+            notebook.drop_pending(turn.data)
         # 3. a request about the bot's own features, wherever the user is
         request = read_request(text)
         if request is not None and state != State.AWAIT_SCHEDULE:

@@ -40,6 +40,9 @@ INTENT_ACTIONS: dict[str, str] = {
     "start_onboarding": "action_start_onboarding",
     "start_reflection": "action_ask_question",
     "start": "action_welcome",
+    "notebook": "action_notebook",  # issue 16: list, open, search, add to, delete one; notes
+    "about_me": "action_about_me",  # issue 16: "wat weet je van mij?"
+    "patterns": "action_patterns",  # issue 16: "zie je een patroon in wat ik schrijf?"
     **TEAM_ACTIONS,  # issue 17: a team meeting (cards by theme, subject, agenda, norms, insight)
 }
 # intents the coach serves by a state change of its own
@@ -65,6 +68,7 @@ BUTTON_KINDS = frozenset(
         "intent",
         "team",  # issue 17: team:<theme>
         "teampro",  # issue 17: teampro:<theme> (the professionals' cards as well)
+        "nb",  # issue 16: the notebook (nb:more:5, nb:pick:r12, nb:del:n3, nb:del-yes, nb:keep)
     }
 )
 # typed equivalents of the confirmation buttons, by state (control word kind -> payload)
@@ -75,6 +79,9 @@ TYPED_BUTTONS: dict[str, dict[str, str]] = {
     # "later" keeps the question open for later today (bot.core.later), it is not a skip
     "await_reflection": {"skip": "skip:", "no": "skip:"},
     "await_followup": {"skip": "skip:", "no": "skip:"},
+    # issue 16: the notebook's confirmations (bot.core.notebook)
+    "nb_confirm_delete": {"yes": "nb:del-yes", "no": "nb:del-no", "stop": "nb:del-no"},
+    "nb_confirm_redaction": {"yes": "nb:keep", "no": "nb:rewrite"},
 }
 
 
