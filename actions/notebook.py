@@ -207,7 +207,7 @@ class Book:
         return go("idle", nb_pending=None, nb_choice=None, **slots)
 
     # -- list ------------------------------------------------------------------------------
-    async def listing(self, offset: int = 0, theme: str | None = None) -> Events:
+    async def listing(self, offset: int = 0, theme: str | None = None, more: bool = False) -> Events:
         entries = await self.entries()
         if not entries:
             self.say(EMPTY_BOOK)
@@ -215,7 +215,7 @@ class Book:
         numbered = list(enumerate(entries, 1))
         if theme:
             numbered = [(i, e) for i, e in numbered if e.theme == theme]
-        if offset >= len(numbered):
+        if offset >= len(numbered) and more:
             self.say(NO_MORE)
             return self._idle(nb_next=None)
         page = numbered[offset : offset + nb.PAGE]
@@ -239,7 +239,7 @@ class Book:
                 ]
         lines.append(HINT)
         self.say("\n".join(lines), buttons)
-        return self._idle(nb_next=following if following < len(numbered) else None)
+        return self._idle(nb_next=following)  # past the end: "toon meer" says that was all
 
     # -- open, choose ------------------------------------------------------------------------
     async def find(self, ref: nb.Ref) -> list[nb.Entry] | None:
@@ -425,7 +425,7 @@ class Book:
     async def on_button(self, value: str) -> Events:
         op, _, arg = value.partition(":")
         if op == "more":
-            return await self.listing(int(arg) if arg.isdigit() else 0)
+            return await self.listing(int(arg) if arg.isdigit() else 0, more=True)
         if op == "pick":
             if arg.isdigit():  # typed: the n-th of the choice
                 choice = self.tracker.get_slot("nb_choice") or []
@@ -450,7 +450,7 @@ class Book:
             return await self.listing()
         if ask.op == "more":
             following = self.tracker.get_slot("nb_next")
-            return await self.listing(int(following) if following else 0)
+            return await self.listing(int(following) if following else 0, more=True)
         if ask.op == "search":
             return await self.search(ask.text)
         if ask.op == "note":

@@ -95,7 +95,9 @@ async def daily_settings(
     if request.action == "unclear":
         return request.problem or ASK_TIME, _buttons(row), "await_schedule"
     if request.action == "show" and row is not None:
-        return f"{schedule.describe_row(row, user.timezone)}\n{HOW_TO_CHANGE}", [], "idle"
+        # issue 16: with the buttons for the usual choices (time, pause, single weekdays)
+        shown = schedule.describe_row(row, user.timezone)
+        return f"{shown}\n{HOW_TO_CHANGE}", _buttons(row), "idle"
     if request.action == "show" or (row is None and request.action != "set"):
         shown = schedule.describe_row(row, user.timezone)
         return f"{shown}\n{ASK_TIME}", _buttons(row), "await_schedule"

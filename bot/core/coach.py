@@ -276,7 +276,7 @@ class Coach:
             return self._on_command(turn, command.split("@")[0].lower(), rest.strip())
         if normalised(text) in CANCEL_WORDS or policy.control_word(text) == "stop":
             return self._cancel(turn)
-        if not has_letters(text):
+        if not has_letters(text) and not notebook.in_state(turn.state, text):  # "2": issue 16
             return self._say(turn, texts.NO_WORDS)
         if not suggests_danger(text):
             if suggests_load(text):  # issue 12: support before content, no question pushed

@@ -154,7 +154,7 @@ FOLLOWUPS_MANAGER = (
 
 # ---------------------------------------------------------------- issue 16: export
 EXPORT_COUNTS_16 = (
-    "Erin staan {reflections} reflecties en {notes} notities. Het bestand bevat je "
+    "Reflecties: {reflections}, notities: {notes}. Het bestand bevat je "
     "persoonlijke aantekeningen: bewaar het veilig en deel het niet zomaar."
 )
 
