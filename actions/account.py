@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.notebook import counted  # issue 16
 from actions.runtime import go, idle, say, services, user_id
 from bot.core import texts
 from bot.core.export import export_markdown
@@ -170,7 +171,7 @@ class ActionExportData(Action):
             texts.EXPORT_READY
             + "\n"
             + texts.EXPORT_COUNTS_16.format(
-                reflections=len(data["reflections"]), notes=len(data.get("notes", []))
+                counts=counted(len(data["reflections"]), len(data.get("notes", [])))
             ),
             document=Document(f"mijn-gegevens-{stamp}.md", markdown.encode(), "text/markdown"),
         )

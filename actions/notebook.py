@@ -207,7 +207,9 @@ class Book:
         return go("idle", nb_pending=None, nb_choice=None, **slots)
 
     # -- list ------------------------------------------------------------------------------
-    async def listing(self, offset: int = 0, theme: str | None = None, more: bool = False) -> Events:
+    async def listing(
+        self, offset: int = 0, theme: str | None = None, more: bool = False
+    ) -> Events:
         entries = await self.entries()
         if not entries:
             self.say(EMPTY_BOOK)

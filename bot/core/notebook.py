@@ -203,7 +203,7 @@ def read_notebook(text: str) -> Ask | None:
 
 
 _ABOUT_ME = re.compile(
-    r"^(?:(?:en )?wat (?:weet|bewaar|heb|hou|houd) (?:je|jij) (?:allemaal )?(?:van|over) mij"
+    r"^(?:(?:en )?wat (?:weet|heb|hou|houd) (?:je|jij) (?:allemaal )?(?:van|over) mij"
     r"(?: bewaard| opgeslagen)?|welke gegevens (?:heb|bewaar) (?:je|jij) (?:van|over) mij"
     r"|wat (?:heb|hebben) (?:je|jullie) (?:allemaal )?(?:van|over) mij (?:bewaard|opgeslagen)"
     r"|wat is er van mij (?:bewaard|opgeslagen))$"

@@ -154,7 +154,7 @@ FOLLOWUPS_MANAGER = (
 
 # ---------------------------------------------------------------- issue 16: export
 EXPORT_COUNTS_16 = (
-    "Reflecties: {reflections}, notities: {notes}. Het bestand bevat je "
+    "Erin staan {counts}. Het bestand bevat je "
     "persoonlijke aantekeningen: bewaar het veilig en deel het niet zomaar."
 )
 

@@ -182,7 +182,7 @@ async def test_about_me_export_and_erase_scan_every_table(
     [caption, _] = await fake.wait_for(
         "sendDocument", count=2, predicate=lambda c: c.params.get("chat_id") in (chat, str(chat))
     )
-    assert "Reflecties: 1, notities: 1" in caption.params["caption"]
+    assert "Erin staan 1 reflectie en 1 notitie." in caption.params["caption"]
     assert "bewaar het veilig" in caption.params["caption"]
     markdown, data = fake.sent_documents(chat)[-2:]
     assert "Rol: uitvoerend professional" in markdown.decode()
@@ -218,9 +218,12 @@ async def test_about_me_export_and_erase_scan_every_table(
                 select(func.count()).select_from(table).where(column == uid)
             )
             assert left == 0, table.name
-        assert await session.scalar(
-            select(func.count()).select_from(User).where(User.channel_user_id == str(chat))
-        ) == 0
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(User).where(User.channel_user_id == str(chat))
+            )
+            == 0
+        )
     assert await _notes(tg_coach, other) == ["van de ander"]
     await me.say("wat weet je van mij?", "Ik bewaar niets meer van je")
     await me.say("/start", "Wat is je rol?")
@@ -250,7 +253,9 @@ CARING = [
 ]
 
 
-async def test_patterns_on_seeded_notebooks(app: Application, talk: TalkTo, tg_coach: Coach) -> None:
+async def test_patterns_on_seeded_notebooks(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
     few, many = talk(1631), talk(1632)
     await few.onboard()
     await many.onboard()
