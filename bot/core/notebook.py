@@ -26,6 +26,7 @@ ABOUT_ME = "about_me"  # "wat weet je van mij?" -> action_about_me
 PATTERNS = "patterns"  # "zie je een patroon in wat ik schrijf?" -> action_patterns
 
 PAGE = 5  # entries per page of the list
+MAX_BARE_WORDS = 5  # "die over de werkdruk op de afdeling was zwaar" is an answer, not a request
 CHOICE = 5  # at most this many entries in a "which one?" choice
 
 # dialogue states of the notebook (plain strings, like bot.core.dialogue.State's values)
@@ -113,7 +114,7 @@ def read_ref(segment: str) -> Ref | None:
     m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:van|op|uit) ({_WHEN})", r)
     if m:
         return Ref(when=m.group(1))
-    m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:over|bij|met|waarin|rond|van) (.+)", r)
+    m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:over|bij|met|waarin|rond) (.+)", r)
     if m:
         words = content_words(m.group(1))
         return Ref(words=words) if words else None
@@ -143,7 +144,7 @@ _LIST = re.compile(
 _SEARCH = re.compile(
     r"^(?:zoek(?:en)?|doorzoek)(?: in)?(?: mijn| m'n)?"
     r"(?: (?:notities|reflecties|notitieboek|schrift))? (?:naar|op) (?P<q>.+)$"
-    r"|^(?:zoek|vind) (?P<s>\S+(?: \S+){0,2})$"
+    r"|^zoek (?P<s>\S+(?: \S+)?)$"
     r"|^(?:waar|wanneer) (?:schreef|had) ik (?:het )?(?:iets )?over (?P<w>.+)$"
     r"|^wat (?:schreef|heb) ik (?:eerder )?(?:geschreven |opgeschreven )?over (?P<v>.+)$"
     r"|^heb ik (?:al )?(?:eens )?(?:iets )?(?:geschreven|opgeschreven) over (?P<u>.+)$"
@@ -197,7 +198,9 @@ def read_notebook(text: str) -> Ask | None:
     if m := _OPEN.match(t):
         ref = read_ref(m.group("ref"))
         return Ask("open", ref) if ref is not None else None
-    if _BARE_REF.match(t) and (ref := read_ref(t)) is not None and not ref.this:
+    # "die over de intake": a bare reference, short (an answer may begin the same way)
+    bare = _BARE_REF.match(t) and len(t.split()) <= MAX_BARE_WORDS
+    if bare and (ref := read_ref(t)) is not None and not ref.this:
         return Ask("open", ref)
     return None
 

@@ -29,7 +29,8 @@ HELP = (
     "Dit kan ik voor je doen:\n"
     "• Een vraag beantwoorden uit de handreiking. Typ gewoon je vraag of situatie.\n"
     "• /reflectie – een vraag om even bij stil te staan\n"
-    "• /mijnreflecties – je eerdere reflecties teruglezen\n"
+    "• /mijnreflecties – je notitieboek: teruglezen, zoeken (‘zoek naar werkdruk’), "
+    "aanvullen of verwijderen; iets bewaren met ‘onthoud: …’\n"  # issue 16
     "• /dagelijks – een reflectievraag op een tijd die jij kiest, elke werkdag of elke dag; "
     "ook de wekelijkse terugblik zet je hier aan\n"
     "• /onboarding – 10 werkdagen door de handreiking, als je nieuw bent\n"

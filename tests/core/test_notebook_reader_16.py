@@ -77,6 +77,10 @@ def test_notebook_requests_in_words(text: str, op: str, ref: nb.Ref, body: str) 
         "ik heb meer tijd nodig voor de intake",
         "open communicatie met de werkgever is belangrijk",
         "die klant van gisteren kwam niet opdagen",
+        "die van gisteren was lastig",
+        "die over de werkdruk op de afdeling was zwaar",
+        "vind ik lastig",
+        "laat de klant zelf kiezen",
     ],
 )
 def test_other_messages_are_not_notebook_requests(text: str) -> None:
