@@ -56,7 +56,9 @@ DELETE_BUTTON = "Verwijder"
 DELETE_ASK = "Wil je deze {kind} verwijderen?\n{when} – “{line}”\nDe andere blijven bewaard."
 DELETE_YES = "Ja, verwijder"
 DELETE_NO = "Nee, bewaar"
-DELETED_ONE = "Verwijderd: {when} – “{line}”\nDe andere {left} blijven bewaard."
+DELETED_ONE = "Verwijderd: {when} – “{line}”\n{left}"
+LEFT = {0: "Je notitieboek is nu leeg.", 1: "De andere blijft bewaard."}
+LEFT_MANY = "De andere {n} blijven bewaard."
 DELETE_KEPT = "Niets verwijderd."
 NOTHING_OPEN = "Er staat niets open. Typ ‘mijn notities’ voor je notitieboek."
 ASK_BODY = {
@@ -361,7 +363,9 @@ class Book:
         left = len(await self.entries())
         self.say(
             DELETED_ONE.format(
-                when=_date(entry.created_at, self.tz), line=entry.first_line, left=left
+                when=_date(entry.created_at, self.tz),
+                line=entry.first_line,
+                left=LEFT.get(left, LEFT_MANY.format(n=left)),
             )
         )
         return self._idle(nb_open=None, nb_next=None)
