@@ -102,7 +102,7 @@ async def test_action_fallback_replies_by_kind(coach: Coach) -> None:
     referrals = load_referrals(coach.services.knowledge)
     for kind, referral in referrals.by_kind.items():
         dispatcher = CollectingDispatcher()
-        events = await ActionFallback().run(
+        events = await ActionFallback(coach.services).run(
             dispatcher, _tracker([{"entity": OOS_KIND_ENTITY, "value": kind}]), {}
         )
         [message] = dispatcher.messages
@@ -112,7 +112,7 @@ async def test_action_fallback_replies_by_kind(coach: Coach) -> None:
         assert events == []
     for entities in ([], [{"entity": OOS_KIND_ENTITY, "value": "geen_soort"}]):
         dispatcher = CollectingDispatcher()
-        await ActionFallback().run(dispatcher, _tracker(entities), {})
+        await ActionFallback(coach.services).run(dispatcher, _tracker(entities), {})
         assert dispatcher.messages[0]["text"] == core_texts.NOT_IN_GUIDE
 
 
