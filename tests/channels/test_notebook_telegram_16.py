@@ -19,7 +19,7 @@ from bot.core.coach import Coach
 from bot.core.replies import Incoming, UserRef
 from bot.core.schedule import days_of
 from bot.storage import repo
-from bot.storage.models import Base, Note, PromptSchedule, Reflection, User
+from bot.storage.models import Base, DialogueState, Note, PromptSchedule, Reflection, User
 from tests.channels.conftest import Talk, button, buttons
 from tests.fakes import FakeBotApi
 
@@ -306,3 +306,34 @@ async def test_daily_day_buttons_and_time_zone(
         row = await session.get(PromptSchedule, uid)
         assert row is not None and days_of(row) == {0, 1, 3, 4, 5}
         assert await session.scalar(select(func.count()).select_from(PromptSchedule)) == 1
+
+
+async def test_an_addition_waiting_for_a_choice_is_kept_encrypted(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
+    """The port onto the policy table: the text of an addition that waits for "which one?"
+    is the policy's encrypted pending_text, not plain JSON in dialogue_states; a note is
+    kept without the reflection's keep-question."""
+    chat = 1631
+    me = talk(chat)
+    await me.onboard()
+    for n in (1, 2):
+        [stored] = await me.say(f"onthoud: agendapunt {n} voor het overleg", "Bewaard als notitie")
+        assert "Zal ik het bewaren?" not in stored.params["text"]
+    await me.say("voeg toe aan die van vandaag: en de planning van maart", "Ik vond er 2")
+    uid = await _uid(tg_coach, chat)
+    async with tg_coach.services.sessions() as session:
+        row = await session.get(DialogueState, uid)
+    assert row is not None and row.state == "nb_choose"
+    assert "planning van maart" not in json.dumps(row.data)
+    assert str(row.data["pending_text"]).startswith("enc1:")
+    await me.say("de eerste", "Aangevuld")
+    notes = await _notes(tg_coach, chat)
+    assert notes[0].startswith("agendapunt 2 voor het overleg\n\nAanvulling (")
+    assert (
+        notes[0].endswith("en de planning van maart")
+        and notes[1] == "agendapunt 1 voor het overleg"
+    )
+    async with tg_coach.services.sessions() as session:
+        row = await session.get(DialogueState, uid)
+    assert row is not None and row.state == "idle" and "pending_text" not in row.data
