@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from actions.base import Call, CoachAction, Outcome
+from actions.notebook import counted  # issue 16
 from bot.core import keeping, texts
 from bot.core.dialogue import State
 from bot.core.export import export_markdown
@@ -13,6 +14,18 @@ from bot.privacy.statement import privacy_text_for  # issue 14
 from bot.storage import repo
 from bot.storage.models import User
 
+# issue 16: the erase says what lies outside its reach
+OUTSIDE_REACH = {
+    "telegram": (
+        "De berichten in deze Telegram-chat zelf kan ik niet wissen: die staan bij Telegram. "
+        "Verwijder ze zelf met ‘Chat wissen’ of ‘Geschiedenis wissen’ in Telegram."
+    ),
+    "web": (
+        "Het gesprek in dit browservenster staat alleen in je browser. Sluit het tabblad om "
+        "het te wissen."
+    ),
+    "": "Berichten die je buiten de coach bewaarde (kopieën, exports) kan ik niet wissen.",
+}
 ROLE_BUTTONS = [
     [Button(texts.ROLE_PROFESSIONAL, "role:professional")],
     [Button(texts.ROLE_MANAGER, "role:manager")],
@@ -121,7 +134,7 @@ class ActionExportData(CoachAction):
             texts.EXPORT_READY
             + "\n"
             + texts.EXPORT_COUNTS_16.format(
-                reflections=len(data["reflections"]), notes=len(data.get("notes", []))
+                counts=counted(len(data["reflections"]), len(data.get("notes", [])))
             ),
             document=Document(f"mijn-gegevens-{stamp}.md", markdown.encode(), "text/markdown"),
         )
@@ -156,5 +169,9 @@ class ActionDeleteData(CoachAction):
 
     async def act(self, call: Call) -> Outcome:
         async with self.services.transaction() as session:
+            user = await session.get(User, call.user_id)
+            channel = user.channel if user is not None else ""
             await repo.erase_user(session, call.user_id)
-        return Outcome().say(texts.DELETED).then(State.ERASED)
+        # issue 16: nothing kept any more, /start begins anew, and what lies outside our reach
+        said = texts.DELETED + "\n" + OUTSIDE_REACH.get(channel, OUTSIDE_REACH[""])
+        return Outcome().say(said).then(State.ERASED)

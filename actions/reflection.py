@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from actions.base import Call, CoachAction, Outcome
+from actions.notebook import pattern_lines  # issue 16
 from bot.core import texts
 from bot.core.acknowledge import acknowledgment
 from bot.core.dialogue import State
@@ -115,32 +116,6 @@ class ActionStoreReflection(CoachAction):
         )
 
 
-class ActionListReflections(CoachAction):
-    action_name = "action_list_reflections"
-
-    async def act(self, call: Call) -> Outcome:
-        svc = self.services
-        theme = call.arg("theme")
-        async with svc.transaction() as session:
-            rows = await repo.reflections_of(session, call.user_id, theme=theme, limit=5)
-            total = await repo.count_reflections(session, call.user_id)
-        if not rows:
-            return Outcome().say(texts.NO_REFLECTIONS)
-        lines = [texts.REFLECTIONS_HEADER]
-        for row in rows:
-            try:
-                body = svc.cipher.decrypt(row.text)
-            except EncryptionError:
-                body = "(versleuteld; de sleutel ontbreekt)"
-            when = row.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
-            lines.append(f"\n{bold(when)} – {row.prompt}\n{body}")
-        if total > len(rows):
-            lines.append(f"\n({len(rows)} van {total}.) {texts.REFLECTIONS_MORE}")
-        themes = sorted({s.id for s in svc.knowledge.sections} & {r.theme for r in rows if r.theme})
-        buttons = [[Button(svc.knowledge.section_title(t), f"theme:{t}")] for t in themes]
-        return Outcome().say("\n".join(lines), buttons if len(themes) > 1 and not theme else [])
-
-
 class ActionWeeklyReview(CoachAction):
     """Once a week (opt-in): how many reflections, on which themes, and one to reread."""
 
@@ -176,4 +151,9 @@ class ActionWeeklyReview(CoachAction):
                 body = "(versleuteld; de sleutel ontbreekt)"
             when = pick.created_at.astimezone(svc.settings.timezone).strftime("%d-%m-%Y")
             lines.append(f"\nOm terug te lezen, van {when}:\n{bold(pick.prompt)}\n{body}")
+        # issue 16: the patterns in the user's own reflections (actions/notebook.py)
+        async with svc.transaction() as session:
+            found = await pattern_lines(session, svc, call.user_id, call.audience)
+        if found:
+            lines += ["", *found]
         return Outcome().say("\n".join(lines))

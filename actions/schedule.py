@@ -46,9 +46,28 @@ def _buttons(schedule: PromptSchedule | None) -> list[list[Button]]:
                 )
             ]
         )
+        rows += _day_buttons(schedule)
     elif schedule is not None:
         rows.append([Button("Weer aanzetten", "daily:hervat")])
     return rows
+
+
+def _days_words(days: frozenset[int]) -> str:
+    """ "op ma, di en do": words parse_schedule reads back as exactly these days."""
+    names = [schedule.DAY_ABBR[d] for d in sorted(days)]
+    return "op " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1])
+
+
+def _day_buttons(row: PromptSchedule) -> list[list[Button]]:
+    """issue 16: one button per weekday, ✓ when chosen; pressing one adds or takes it out."""
+    days = schedule.days_of(row)
+    buttons = []
+    for d, name in enumerate(schedule.DAY_ABBR):
+        toggled = days - {d} if d in days else days | {d}
+        label = f"✓ {name}" if d in days else name
+        payload = f"daily:{_days_words(toggled)}" if toggled else f"daily:niet op {name}"
+        buttons.append(Button(label, payload))
+    return [buttons[:4], buttons[4:]]
 
 
 NO_DAYS_LEFT = "Dan blijft er geen dag over. Kies minstens één dag, bijvoorbeeld: ma, di en do."
@@ -73,16 +92,19 @@ async def daily_settings(
     if request.action == "unclear":
         return request.problem or ASK_TIME, _buttons(row), State.AWAIT_SCHEDULE
     if request.action == "show" and row is not None:
-        return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], State.IDLE
+        # issue 16: with the buttons for the usual choices (time, pause, single weekdays)
+        shown = schedule.describe_row(row, user.timezone)
+        return f"{shown}\n{HOW_TO_CHANGE}", _buttons(row), State.IDLE
     if request.action == "show" or (row is None and request.action != "set"):
-        return f"{schedule.describe_row(row)}\n{ASK_TIME}", _buttons(row), State.AWAIT_SCHEDULE
+        shown = schedule.describe_row(row, user.timezone)
+        return f"{shown}\n{ASK_TIME}", _buttons(row), State.AWAIT_SCHEDULE
     if request.action == "set" and request.time is None and row is None:
         return ASK_TIME, _buttons(row), State.AWAIT_SCHEDULE
     try:
         row = await schedule.apply(session, user, request, now)
     except schedule.NoDaysLeft:
         return NO_DAYS_LEFT, _buttons(row), State.AWAIT_SCHEDULE
-    return f"{schedule.describe_row(row)}\n{HOW_TO_CHANGE}", [], State.IDLE
+    return f"{schedule.describe_row(row, user.timezone)}\n{HOW_TO_CHANGE}", [], State.IDLE
 
 
 class ActionDailySettings(CoachAction):

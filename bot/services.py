@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.storage.crypto import TextCipher
 
 if TYPE_CHECKING:
+    from bot.nlu import NLU
     from bot.privacy.guard import ClientDataGuard
 
 # the session of the turn running in this task, if any (see Services.turn)
@@ -31,6 +32,8 @@ class Services:
     cipher: TextCipher
     clock: Clock
     guard: ClientDataGuard | None = None
+    # issue 16: the coach's NLU (loaded when first used), for reading stored texts (patterns)
+    nlu: Callable[[], NLU] | None = None
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[AsyncSession]:

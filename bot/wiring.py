@@ -131,4 +131,6 @@ async def coach_for(
     async with services_for(settings, clock) as services:
         load = partial(build_nlu, settings, services.knowledge)
         chosen: NLU | Callable[[], NLU] = nlu if nlu is not None else load if lazy_nlu else load()
-        yield Coach(services, chosen, build_executor(services))
+        coach = Coach(services, chosen, build_executor(services))
+        services.nlu = lambda: coach.nlu  # issue 16: patterns read stored texts with it
+        yield coach

@@ -342,7 +342,7 @@ class WebChannel:
                 who, replies = turn
                 replies_out += [render(r) for r in replies]
                 # only an erase can end the user: no query for every other message
-                erased = any(r.text == texts.DELETED for r in replies)
+                erased = any(r.text.startswith(texts.DELETED) for r in replies)
                 ended = erased and not await self._exists(who.user_id)
                 if ended:
                     self.known.drop(token)

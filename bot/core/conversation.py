@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from actions.base import Call, Outcome
-from bot.core import keeping, policy, texts
+from bot.core import keeping, notebook, policy, texts
 from bot.core.dialogue import (
     CANCEL_WORDS,
     COMMANDS,
@@ -235,12 +235,28 @@ def drop_pending_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
     p.enter(turn, str(turn.data.pop("return_state", None) or State.IDLE))
     turn.data.pop("pending_text", None)
     turn.data.pop("pending_kinds", None)
+    turn.data.pop("pending_note", None)  # issue 16
     return p.read_text(turn, m)
 
 
 def drop_pending_role_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
     turn.data.pop("pending_role", None)
     return drop_pending_and_reread(p, turn, m)
+
+
+def notebook_answer(p: Policy, turn: Turn, m: Said) -> Steps | None:
+    """issue 16: '2', 'de eerste', 'ja, verwijder maar' typed in a notebook choice or
+    confirmation (bot.core.notebook.in_state)."""
+    answer = notebook.in_state(turn.state, m.text)
+    return [Step("action_notebook", {"nb": answer["nb"]}, m.text)] if answer else None
+
+
+def drop_notebook_choice_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
+    """issue 16: not an answer to the notebook's choice: it is dropped, the message read afresh."""
+    p.enter(turn, State.IDLE)
+    for key in notebook.PENDING:
+        turn.data.pop(key, None)
+    return p.read_text(turn, m)
 
 
 def schedule_request(p: Policy, turn: Turn, m: Said) -> Steps | None:
@@ -292,10 +308,14 @@ def reflection_or_question(p: Policy, turn: Turn, value: str) -> Steps:
 def keep_redacted_or_rewrite(p: Policy, turn: Turn, value: str) -> Steps:
     p.enter(turn, str(turn.data.pop("return_state", None) or State.AWAIT_REFLECTION))
     turn.data.pop("pending_kinds", None)
+    note = turn.data.pop("pending_note", None)  # issue 16: a note, an addition, a correction
+    if value == "store" and note:  # stored as asked: no keep-question after this one
+        text = str(turn.data.pop("pending_text", None) or "")
+        return [Step("action_notebook", {"checked": True}, text)]
     if value == "store":
         return [Step("action_store_reflection", {"text": turn.data.get("pending_text") or ""})]
     turn.data.pop("pending_text", None)
-    return p.say(turn, texts.REWRITE_ASK)
+    return p.say(turn, texts.REWRITE_NOTE if note else texts.REWRITE_ASK)
 
 
 def change_role_or_not(p: Policy, turn: Turn, value: str) -> Steps | None:
@@ -373,6 +393,8 @@ BUTTONS: dict[str, Press] = {
     ),
     "team": lambda p, t, v: _team(p, t, v, "team"),  # issue 17
     "teampro": lambda p, t, v: _team(p, t, v, "teampro"),  # issue 17
+    # issue 16: the notebook (nb:more:5, nb:pick:r12, nb:del:n3, nb:del-yes, nb:del-no)
+    "nb": lambda p, t, v: [Step("action_notebook", {"nb": v})],
 }
 
 
@@ -465,6 +487,18 @@ TABLE: dict[str, Spec] = {
         requests=False,
         next="idle; unclear → asked again; anything else is read afresh in idle",
     ),
+    State.NB_CHOOSE: Spec(  # issue 16
+        "which notebook entry: a number of the choice, typed or pressed",
+        rules=(notebook_answer, drop_notebook_choice_and_reread),
+        requests=False,
+        next="the entry opened, added to or asked about; anything else is read afresh in idle",
+    ),
+    State.NB_CONFIRM_DELETE: Spec(  # issue 16
+        "delete this one notebook entry? 'ja' or 'nee'",
+        rules=(notebook_answer, drop_notebook_choice_and_reread),
+        requests=False,
+        next="deleted or kept → idle; anything else is read afresh in idle",
+    ),
     State.ERASED: Spec("nothing: the data is gone", next="the next message is read in idle"),
 }
 FALLBACKS: tuple[Rule, ...] = (schedule_request, team_request, guide)
@@ -476,6 +510,7 @@ CONSUMING = frozenset(
         erase_if_confirmed,
         drop_pending_and_reread,
         drop_pending_role_and_reread,
+        drop_notebook_choice_and_reread,
         guide,
     }
 )
@@ -565,7 +600,7 @@ class Policy:
             return self.command(turn, command.split("@")[0].lower(), rest.strip())
         if normalised(text) in CANCEL_WORDS or policy.control_word(text) == "stop":
             return self.cancel(turn)
-        if not has_letters(text):
+        if not has_letters(text) and not notebook.in_state(turn.state, text):  # "2": issue 16
             return self.say(turn, texts.NO_WORDS)
         if suggests_danger(text):
             self.emergency(turn)
@@ -637,7 +672,39 @@ class Policy:
         action = policy.INTENT_ACTIONS.get(intent)
         if action is None or action not in self.actions:
             return [Step("action_help")]
+        if intent == notebook.NOTEBOOK and (args or {}).get("op") in notebook.WRITES:
+            return self.notebook_write(turn, text, dict(args or {}))
         return [Step(action, dict(args or {}), parse.text if parse else text)]
+
+    def notebook_write(self, turn: Turn, text: str, args: dict[str, Any]) -> Steps:
+        """issue 16: a note, an addition or a correction passes the same client-data check as
+        a reflection (its text; the words that name the entry stay as typed); with client
+        data it waits in confirm_redaction. No keep-question: the user asked to keep it."""
+        said = text.strip()
+        ask = notebook.read_notebook(said)
+        body = ask.text if ask is not None else ""
+        head = said[: len(said) - len(body)] if body and said.endswith(body) else ""
+        kept = head + self.redacted(turn, said[len(head) :])
+        kinds = turn.data.get("pending_kinds")
+        if not kinds:
+            return [Step("action_notebook", {**args, "checked": True}, kept)]
+        ask = notebook.read_notebook(kept)
+        turn.data["return_state"] = State.IDLE
+        turn.data["pending_text"] = kept
+        turn.data["pending_note"] = args.get("op")
+        self.enter(turn, State.CONFIRM_REDACTION)
+        return self.say(
+            turn,
+            texts.CLIENT_DATA_FOUND.format(
+                kinds=", ".join(kinds),
+                cleaned=(ask.text if ask is not None and ask.text else kept)[:700],
+                reason=f"{texts.capitalised(turn.reason)}. " if turn.reason else "",
+            ),
+            (
+                (Button(texts.STORE_REDACTED, "redact:store"),),
+                (Button(texts.REWRITE, "redact:rewrite"),),
+            ),
+        )
 
     def answer(self, turn: Turn, text: str, parse: Parse) -> Steps:
         """What the guide says to a message the NLU has read."""
@@ -676,7 +743,13 @@ class Policy:
     def leave_flow(self, turn: Turn) -> None:
         """Back to idle; the pending choice or open question is dropped, nothing stored."""
         self.enter(turn, State.IDLE)
-        for key in ("pending_text", "pending_kinds", "pending_role", "return_state"):
+        for key in (
+            "pending_text",
+            "pending_kinds",
+            "pending_role",
+            "return_state",
+            "pending_note",
+        ):
             turn.data.pop(key, None)
 
     def ask_role(self, turn: Turn) -> Steps:

@@ -20,6 +20,8 @@ class State(StrEnum):
     AWAIT_SCHEDULE = "await_schedule"
     CONFIRM_STORE = "confirm_store"  # issue 12: keep this reflection?
     CONFIRM_ROLE = "confirm_role"  # issue 12: a message revealed another role than stored
+    NB_CHOOSE = "nb_choose"  # issue 16: several notebook entries matched: which one?
+    NB_CONFIRM_DELETE = "nb_confirm_delete"  # issue 16: delete this one entry?
     ERASED = "erased"
 
 
@@ -35,6 +37,9 @@ FLOW_SLOTS = (
     "return_state",
     "source",
     "theme",
+    "pending_note",  # issue 16: the pending text is a note, an addition or a correction
+    "nb_pending",  # issue 16: what a notebook choice or confirmation waits to do
+    "nb_choice",  # issue 16: the entries (keys) of a notebook choice
 )
 REFLECTING = (State.AWAIT_REFLECTION, State.AWAIT_FOLLOWUP)
 CANCEL_WORDS = {

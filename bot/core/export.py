@@ -16,6 +16,25 @@ ROLE_NL = {
 }
 STATUS_NL = {"active": "bezig", "paused": "op pauze", "done": "klaar"}
 
+# issue 16: every table with rows of a user is in the export (table -> key of
+# repo.export_user's data), or named here with the reason it is not
+EXPORTED_TABLES = {
+    "reflections": "reflections",
+    "notes": "notes",
+    "prompt_schedules": "daily_prompt",
+    "onboarding": "onboarding",
+    "dialogue_states": "dialogue_state",
+    "questions_asked": "questions_asked",
+    "lesson_views": "lessons_viewed",
+}
+NOT_EXPORTED = {
+    "processed_updates": "Telegram update numbers, kept a week against double handling",
+    "web_sessions": "hashes of web chat session cookies, no content",
+    "web_pending": "daily questions waiting for the next web visit (the guide's text)",
+    "link_codes": "hashes of one-time /koppel codes, valid for minutes",
+    "telegram_outbox": "replies on their way to Telegram (encrypted), removed once sent (issue 15)",
+}
+
 
 def _when(iso: str, tz: ZoneInfo) -> str:
     return datetime.fromisoformat(iso).astimezone(tz).strftime("%d-%m-%Y %H:%M")

@@ -40,6 +40,9 @@ INTENT_ACTIONS: dict[str, str] = {
     "start_onboarding": "action_start_onboarding",
     "start_reflection": "action_ask_question",
     "start": "action_welcome",
+    "notebook": "action_notebook",  # issue 16: list, open, search, add to, delete one; notes
+    "about_me": "action_about_me",  # issue 16: "wat weet je van mij?"
+    "patterns": "action_patterns",  # issue 16: "zie je een patroon in wat ik schrijf?"
     **TEAM_ACTIONS,  # issue 17: a team meeting (cards by theme, subject, agenda, norms, insight)
     "settings": "action_settings",  # issue 12: /instellingen
     "keep_answers_setting": "action_keep_answers",  # issue 12: bewaar mijn antwoorden altijd
@@ -70,6 +73,7 @@ BUTTON_KINDS = frozenset(
         "keep",  # issue 12: keep:yes / keep:no / keep:always, before storing a reflection
         "setting",  # issue 12: setting:keep_on / setting:keep_off (/instellingen)
         "rolecheck",  # issue 12: rolecheck:yes / rolecheck:no, another role revealed
+        "nb",  # issue 16: the notebook (nb:more:5, nb:pick:r12, nb:del:n3, nb:del-yes)
     }
 )
 # typed equivalents of the confirmation buttons, by state (control word kind -> payload)
@@ -82,6 +86,8 @@ TYPED_BUTTONS: dict[str, dict[str, str]] = {
     "await_followup": {"skip": "skip:", "no": "skip:"},
     "confirm_store": {"yes": "keep:yes", "no": "keep:no", "skip": "keep:no"},  # issue 12
     "confirm_role": {"yes": "rolecheck:yes", "no": "rolecheck:no"},  # issue 12
+    # issue 16: the notebook's delete confirmation (a note with client data: confirm_redaction)
+    "nb_confirm_delete": {"yes": "nb:del-yes", "no": "nb:del-no", "stop": "nb:del-no"},
 }
 
 

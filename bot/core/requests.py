@@ -73,10 +73,35 @@ read_help = _reader(
     r"wat (?:doe|ben) (?:je|jij)|hoe werk(?:t)? (?:je|jij|dit|deze bot))\W*$",
 )
 
+
+# issue 16: the notebook's readers live in bot.core.notebook (imported when first used: it
+# reads dates with bot.core.schedule_text, which imports this module)
+def read_notebook(text: str) -> Request | None:
+    from bot.core import notebook
+
+    return notebook.read_request(text)
+
+
+def read_about_me(text: str) -> Request | None:
+    from bot.core import notebook
+
+    return notebook.read_about_me(text)
+
+
+def read_patterns(text: str) -> Request | None:
+    from bot.core import notebook
+
+    return notebook.read_patterns(text)
+
+
 from bot.core.keeping import read_keep_setting  # noqa: E402  (issue 12; it uses Request)
 
 READERS: tuple[Reader, ...] = (
     read_keep_setting,
+    # issue 16: the notebook, "wat weet je van mij?" and patterns, before the shorter readers
+    read_notebook,
+    read_about_me,
+    read_patterns,
     read_daily_settings,
     read_my_reflections,
     read_export,

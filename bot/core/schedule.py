@@ -106,11 +106,30 @@ def reschedule(row: Any, tz: ZoneInfo, now: datetime) -> None:
     row.claimed_by = row.claimed_at = None
 
 
-def describe_row(row: Any | None) -> str:
-    """ "ma, di, do, vr om 08:15 (Nederlandse tijd)" plus pause/stop state, in Dutch."""
+# the time zones a caseworker in the Netherlands is likely to have, in words; others by name
+ZONE_NAMES = {
+    "Europe/Amsterdam": "Nederlandse tijd",
+    "Europe/Brussels": "Belgische tijd",
+    "Europe/London": "Britse tijd",
+    "America/Paramaribo": "Surinaamse tijd",
+    "America/Curacao": "tijd op Curaçao",
+    "America/Aruba": "tijd op Aruba",
+    "America/Kralendijk": "tijd op Bonaire",
+    "UTC": "UTC",
+}
+
+
+def zone_text(timezone: str) -> str:
+    """ "Nederlandse tijd", or "tijdzone Europe/Berlin" for a zone without a Dutch name."""
+    return ZONE_NAMES.get(timezone, f"tijdzone {timezone}")
+
+
+def describe_row(row: Any | None, timezone: str = "Europe/Amsterdam") -> str:
+    """ "ma, di, do, vr om 08:15 (Nederlandse tijd)" plus pause/stop state, in Dutch; the
+    time zone is the user's own (`timezone`)."""
     if row is None:
         return "Je hebt nog geen dagelijkse vraag."
-    when = f"{days_text(days_of(row))} om {row.local_time} (Nederlandse tijd)"
+    when = f"{days_text(days_of(row))} om {row.local_time} ({zone_text(timezone)})"
     if not row.active:
         return f"Je dagelijkse vraag staat uit (was: {when})."
     if row.paused_until is not None:

@@ -18,4 +18,14 @@ TEAM_SLOTS = (  # issue 17: set per step by bot.team.routing
     "team_agenda",
     "team_with_professional",
 )
-SLOTS = ("state", "role", *FLOW_SLOTS, "new_in_work", "start_param", "coach_user_id", *TEAM_SLOTS)
+NOTEBOOK_SLOTS = ("nb_open", "nb_next")  # issue 16: the entry just opened, the next page
+SLOTS = (
+    "state",
+    "role",
+    *FLOW_SLOTS,
+    "new_in_work",
+    "start_param",
+    "coach_user_id",
+    *TEAM_SLOTS,
+    *NOTEBOOK_SLOTS,
+)

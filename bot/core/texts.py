@@ -29,7 +29,8 @@ HELP = (
     "Dit kan ik voor je doen:\n"
     "• Een vraag beantwoorden uit de handreiking. Typ gewoon je vraag of situatie.\n"
     "• /reflectie – een vraag om even bij stil te staan\n"
-    "• /mijnreflecties – je eerdere reflecties teruglezen\n"
+    "• /mijnreflecties – je notitieboek: teruglezen, zoeken (‘zoek naar werkdruk’), "
+    "aanvullen of verwijderen; iets bewaren met ‘onthoud: …’\n"  # issue 16
     "• /dagelijks – een reflectievraag op een tijd die jij kiest, elke werkdag of elke dag; "
     "ook de wekelijkse terugblik zet je hier aan\n"
     "• /onboarding – 10 werkdagen door de handreiking, als je nieuw bent\n"
@@ -81,12 +82,17 @@ REFLECTIONS_HEADER = "Je laatste reflecties:"
 REFLECTIONS_MORE = "Alles bij elkaar krijg je met /export."
 
 EXPORT_READY = "Hier zijn al je gegevens: een leesbaar bestand en een JSON-bestand."
-DELETE_CONFIRM = (
-    "Weet je het zeker? Ik wis dan al je reflecties, instellingen en voortgang. Dit kan niet terug."
+DELETE_CONFIRM = (  # issue 16: notes too
+    "Weet je het zeker? Ik wis dan al je reflecties, notities, instellingen en voortgang. "
+    "Dit kan niet terug."
 )
 DELETE_YES = "Ja, wis alles"
 DELETE_NO = "Nee, bewaar"
-DELETED = "Alles is gewist. Als je me weer een bericht stuurt, begin je opnieuw."
+# issue 16: nothing kept any more and /start begins anew (then what lies outside our reach)
+DELETED = (
+    "Alles is gewist: ik bewaar niets meer van je. Met /start begin je opnieuw "
+    "(een nieuw bericht begint ook opnieuw)."
+)
 DELETE_KEPT = "Niets gewist. Je gegevens blijven bewaard."
 
 EMPTY = "Ik zie geen tekst. Typ je vraag in een paar woorden, bijvoorbeeld ‘klant heeft schulden’."
@@ -118,6 +124,7 @@ CLIENT_DATA_FOUND = (
 STORE_REDACTED = "Bewaar zonder die gegevens"
 REWRITE = "Ik schrijf het opnieuw"
 REWRITE_ASK = "Prima. Typ je antwoord opnieuw, zonder namen of nummers van klanten."
+REWRITE_NOTE = "Prima. Typ het opnieuw, zonder namen of nummers van klanten."  # issue 16
 
 PRIVACY = (
     "Wat ik bewaar:\n"
@@ -171,7 +178,7 @@ FOLLOWUPS_MANAGER = (
 
 # ---------------------------------------------------------------- issue 16: export
 EXPORT_COUNTS_16 = (
-    "Erin staan {reflections} reflecties en {notes} notities. Het bestand bevat je "
+    "Erin staan {counts}. Het bestand bevat je "
     "persoonlijke aantekeningen: bewaar het veilig en deel het niet zomaar."
 )
 

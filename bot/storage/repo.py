@@ -153,7 +153,13 @@ async def begin_turn(
 SECRET_SLOTS = ("pending_text",)
 PENDING_UNTIL = "pending_until"
 PENDING_KEPT = timedelta(hours=24)
-PENDING_FLOW = ("pending_kinds", "return_state")  # the choice a pending text waited for
+PENDING_FLOW = (
+    "pending_kinds",
+    "return_state",
+    "pending_note",
+    "nb_pending",
+    "nb_choice",
+)  # the choice a pending text waited for
 
 
 def seal_state(data: dict[str, Any], cipher: TextCipher, now: datetime) -> dict[str, Any]:
@@ -487,3 +493,72 @@ async def purge_left_behind(session: AsyncSession, before: datetime) -> tuple[in
     inbox = await session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < before))
     outbox = await session.execute(delete(OutboxReply).where(OutboxReply.created_at < before))
     return int(inbox.rowcount or 0), int(outbox.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# -- the notebook: one user's reflections and notes (issue 16) -------------------------------
+# Every query below is filtered on the user's id: another user's entry is never found, even
+# by its row id. Texts are decrypted by the caller (bot.storage.crypto), never matched in SQL.
+async def notebook_rows(session: AsyncSession, user_id: int) -> tuple[list[Reflection], list[Note]]:
+    reflections = await reflections_of(session, user_id)
+    notes = list(
+        await session.scalars(
+            select(Note)
+            .where(Note.user_id == user_id)
+            .order_by(Note.created_at.desc(), Note.id.desc())
+        )
+    )
+    return reflections, notes
+
+
+async def count_notes(session: AsyncSession, user_id: int) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(Note).where(Note.user_id == user_id)
+    )
+    return int(count or 0)
+
+
+def _split_key(key: str) -> tuple[type[Reflection] | type[Note], int] | None:
+    kind, digits = key[:1], key[1:]
+    if kind not in ("r", "n") or not digits.isdigit():
+        return None
+    return (Reflection if kind == "r" else Note), int(digits)
+
+
+async def notebook_entry(session: AsyncSession, user_id: int, key: str) -> Reflection | Note | None:
+    """The reflection ("r12") or note ("n3") of this user, else None."""
+    found = _split_key(key)
+    if found is None:
+        return None
+    model, row_id = found
+    row: Reflection | Note | None = await session.get(model, row_id)
+    return row if row is not None and row.user_id == user_id else None
+
+
+async def set_entry_text(
+    session: AsyncSession, cipher: TextCipher, user_id: int, key: str, text: str, now: datetime
+) -> bool:
+    """Replace the text of one entry of this user (encrypted as before); False if not theirs."""
+    row = await notebook_entry(session, user_id, key)
+    if row is None:
+        return False
+    row.text = cipher.encrypt(text)
+    if isinstance(row, Note):
+        row.updated_at = now
+    await session.flush()
+    return True
+
+
+async def delete_entry(session: AsyncSession, user_id: int, key: str) -> bool:
+    """Delete one entry of this user (a reflection with its follow-ups); the others stay."""
+    found = _split_key(key)
+    if found is None:
+        return False
+    model, row_id = found
+    if model is Reflection:
+        await session.execute(
+            delete(Reflection).where(Reflection.user_id == user_id, Reflection.parent_id == row_id)
+        )
+    result = await session.execute(
+        delete(model).where(model.id == row_id, model.user_id == user_id)
+    )
+    return bool(getattr(result, "rowcount", 0))

@@ -171,8 +171,9 @@ async def test_asking_for_my_notes_shows_them_and_stores_nothing(
     await _open_question(me)
     await me.reflect(ANSWER)
     await me.say("/reflectie", texts.REFLECT_HINT)
-    [listing] = await me.say("mijn notities zien", texts.REFLECTIONS_HEADER)
-    assert "noem dan zelf het woord discriminatie" in listing.params["text"]
+    # issue 16: the notebook lists each entry's first line, newest first
+    [listing] = await me.say("mijn notities zien", "nieuwste eerst")
+    assert ANSWER[:40] in listing.params["text"]
     assert await _kept(tg_coach, 2006) == [ANSWER]
     assert await _state(tg_coach, 2006) == State.IDLE
 

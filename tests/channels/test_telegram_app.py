@@ -169,7 +169,7 @@ async def test_export_sends_markdown_and_json(
     assert ANSWER in json.dumps(json.loads(data.decode()), ensure_ascii=False)
     caption = calls[0].params["caption"]
     assert caption.startswith(texts.EXPORT_READY)
-    assert "reflecties en 0 notities" in caption and "veilig" in caption  # issue 16
+    assert "1 reflectie en 0 notities" in caption and "veilig" in caption  # issue 16
     assert calls[0].params["parse_mode"] == "HTML"
 
 
@@ -223,7 +223,8 @@ async def test_user_markup_is_escaped(app: Application, talk: TalkTo, tg_coach: 
     raw = f"{ANSWER} en ik zeg <b>rustig</b> dat het_mag, *echt* & open"
     await me.reflect(raw)
     await me.say("/annuleer", "gestopt")
-    [listing] = await me.say("/mijnreflecties", texts.REFLECTIONS_HEADER)
+    await me.say("/mijnreflecties", "nieuwste eerst")  # issue 16: the list shows first lines
+    [listing] = await me.say("open 1", "Reflectie 1")
     html = listing.params["text"]
     assert listing.params["parse_mode"] == "HTML"
     assert "&lt;b&gt;rustig&lt;/b&gt; dat het_mag, *echt* &amp; open" in html

@@ -193,7 +193,7 @@ async def test_no_session_reaches_another_users_data_by_changing_ids(
         assert (await _as(client, one, **body))[0] == 200
     await _as(client, one, text="werkgever wil geen vrouw met een hoofddoek aannemen")
     await _as(client, one, text=mark)
-    await _as(client, one, text="ja")  # issue 12: kept after a yes
+    await _as(client, one, text="ja")  # issue 12: a typed reflection is kept after a yes
     async with coach.services.sessions() as session:
         first = (await session.execute(select(User.id, User.channel_user_id))).one()
         stored_hash = await session.scalar(select(WebSession.token_hash))
