@@ -329,10 +329,17 @@ def test_web_chat_in_chromium(server: Server, tmp_path: Path) -> None:
         # -- the reflection question and its follow-up, answered by typing -----------------
         seen = phone.bot_count()
         phone.type(ANSWER)
+        phone.wait_for("Zal ik het bewaren?", after=seen)  # issue 12: shown, kept after a yes
+        assert server.count(Reflection, Reflection.user_id == first) == 0
+        seen = phone.bot_count()
+        phone.tap("Ja, bewaar")
         phone.wait_for("Nog één stap verder", after=seen)  # the follow-up question
         assert server.count(Reflection, Reflection.user_id == first) == 1
         seen = phone.bot_count()
         phone.type(FOLLOW_UP)
+        phone.wait_for("Zal ik het bewaren?", after=seen)
+        seen = phone.bot_count()
+        phone.type("ja")
         phone.wait_for("Bewaard", after=seen)
         assert server.count(Reflection, Reflection.user_id == first) == 2
         assert server.count(Reflection, Reflection.parent_id.is_not(None)) == 1
@@ -350,7 +357,7 @@ def test_web_chat_in_chromium(server: Server, tmp_path: Path) -> None:
         seen = phone.bot_count()
         phone.menu("Mijn notitieboek")
         notebook = phone.wait_for(ANSWER[:40], after=seen)
-        assert "Je hebt nog geen reflecties" not in notebook
+        assert "Je notitieboek is nog leeg" not in notebook
         phone.driver.find_element(By.CSS_SELECTOR, ".menu summary").click()  # menu open
         bad = phone.axe()
         assert not bad, report(bad)
@@ -375,7 +382,7 @@ def test_web_chat_in_chromium(server: Server, tmp_path: Path) -> None:
         seen = desktop.bot_count()
         desktop.key_to("Menu", back=True)  # the menu opens with Enter
         desktop.key_to("Mijn notitieboek")
-        assert "Je hebt nog geen reflecties" in desktop.wait_for("reflecties", after=seen)
+        assert "Je notitieboek is nog leeg" in desktop.wait_for("notitieboek is", after=seen)
         seen = desktop.bot_count()
         desktop.menu("Al mijn gegevens downloaden")
         desktop.wait_for("Hier zijn al je gegevens", after=seen)
