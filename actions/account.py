@@ -8,7 +8,7 @@ from actions.base import Call, CoachAction, Outcome
 from actions.notebook import counted  # issue 16
 from bot.core import keeping, texts
 from bot.core.dialogue import State
-from bot.core.export import export_markdown
+from bot.core.export import export_json, export_markdown
 from bot.core.replies import Button, Document
 from bot.privacy.statement import privacy_text_for  # issue 14
 from bot.storage import repo
@@ -142,7 +142,11 @@ class ActionExportData(CoachAction):
             "JSON",
             document=Document(
                 f"mijn-gegevens-{stamp}.json",
-                json.dumps(data, ensure_ascii=False, indent=2).encode(),
+                json.dumps(
+                    export_json(data, svc.knowledge, svc.settings.timezone),
+                    ensure_ascii=False,
+                    indent=2,
+                ).encode(),
                 "application/json",
             ),
         )

@@ -16,16 +16,16 @@ ROLE_NL = {
 }
 STATUS_NL = {"active": "bezig", "paused": "op pauze", "done": "klaar"}
 
-# issue 16: every table with rows of a user is in the export (table -> key of
-# repo.export_user's data), or named here with the reason it is not
+# issue 16: every table with rows of a user is in the export (table -> its key in the JSON
+# file, `export_json`), or named here with the reason it is not; `users` is "gebruiker"
 EXPORTED_TABLES = {
-    "reflections": "reflections",
-    "notes": "notes",
-    "prompt_schedules": "daily_prompt",
+    "reflections": "reflecties",
+    "notes": "notities",
+    "prompt_schedules": "dagelijkse_vraag",
     "onboarding": "onboarding",
-    "dialogue_states": "dialogue_state",
-    "questions_asked": "questions_asked",
-    "lesson_views": "lessons_viewed",
+    "dialogue_states": "gesprek",
+    "questions_asked": "gestelde_vragen",
+    "lesson_views": "bekeken_lessen",
 }
 NOT_EXPORTED = {
     "processed_updates": "Telegram update numbers, kept a week against double handling",
@@ -104,3 +104,119 @@ def onboarding_summary(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo)
             "",
         ]
     return "\n".join(lines) + "\n"
+
+
+# issue 16: the JSON file in Dutch as well (keys and values): a caseworker or a privacy
+# officer reads it, not only a program
+SOURCE_NL = {"daily": "dagelijkse vraag", "dialogue": "gesprek", "onboarding": "onboarding"}
+STATE_NL = {
+    "idle": "niets open",
+    "await_role": "wacht op je rol",
+    "await_new": "wacht op: nieuw in dit werk?",
+    "await_reflection": "wacht op je antwoord",
+    "await_followup": "wacht op je antwoord op de vervolgvraag",
+    "confirm_redaction": "wacht op: bewaren zonder klantgegevens?",
+    "question_or_reflection": "wacht op: antwoord of nieuwe vraag?",
+    "confirm_delete": "wacht op: alles wissen?",
+    "await_schedule": "wacht op een tijd voor de dagelijkse vraag",
+    "confirm_store": "wacht op: bewaren?",
+    "confirm_role": "wacht op: welke rol?",
+    "nb_choose": "wacht op: welke notitie of reflectie?",
+    "nb_confirm_delete": "wacht op: deze verwijderen?",
+}
+CHANNEL_NL = {"telegram": "Telegram", "web": "webchat", "local": "terminal", "rasa": "Rasa"}
+
+
+def _iso_local(iso: str | None, tz: ZoneInfo) -> str | None:
+    return None if iso is None else datetime.fromisoformat(iso).astimezone(tz).isoformat()
+
+
+def export_json(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) -> dict[str, Any]:
+    """What `repo.export_user` holds, with Dutch names and values (no internal ids or codes
+    where a title or a word says it; the guide's question texts as asked)."""
+    items, questions = knowledge.items_by_id, knowledge.questions_by_id
+    user = data["user"]
+
+    def lesson(lesson_id: str | None) -> str | None:
+        item = items.get(lesson_id or "")
+        return item.title if item else None
+
+    out: dict[str, Any] = {
+        "over": f"Je gegevens bij de coach; vragen en lessen uit ‘{GUIDE_TITLE}’ (2021).",
+        "gebruiker": {
+            "kanaal": CHANNEL_NL.get(user["channel"], user["channel"]),
+            "rol": ROLE_NL.get(user["role"] or "", "nog niet gekozen"),
+            "naam": user.get("display_name"),
+            "tijdzone": user["timezone"],
+            "organisatie": user.get("organisation"),
+            "nieuw_in_dit_werk": user.get("new_in_work"),
+            "antwoorden_meteen_bewaren": user.get("keep_answers"),
+            "sinds": _iso_local(user["created_at"], tz),
+        },
+        "reflecties": [
+            {
+                "nummer": r["id"],
+                "datum": _iso_local(r["created_at"], tz),
+                "vraag": r["prompt"],
+                "les": lesson(r["lesson_id"]),
+                "tekst": r["text"],
+                "vervolg_op": r["parent_id"],
+                "bron": SOURCE_NL.get(r["source"] or "", r["source"]),
+            }
+            for r in data["reflections"]
+        ],
+        "notities": [
+            {
+                "nummer": n["id"],
+                "datum": _iso_local(n["created_at"], tz),
+                "les": lesson(n.get("lesson_id")),
+                "tekst": n["text"],
+            }
+            for n in data.get("notes", [])
+        ],
+        "gestelde_vragen": [
+            {
+                "vraag": q.text if (q := questions.get(a["question_id"])) else a["question_id"],
+                "datum": _iso_local(a["asked_at"], tz),
+            }
+            for a in data.get("questions_asked", [])
+        ],
+        "bekeken_lessen": [
+            {
+                "les": lesson(v["lesson_id"]) or v["lesson_id"],
+                "datum": _iso_local(v["viewed_at"], tz),
+            }
+            for v in data.get("lessons_viewed", [])
+        ],
+    }
+    daily = data.get("daily_prompt")
+    if daily:
+        mask = daily.get("weekdays")
+        days = (
+            days_of_mask(mask)
+            if mask is not None
+            else (WORKDAYS if daily["weekdays_only"] else EVERY_DAY)
+        )
+        out["dagelijkse_vraag"] = {
+            "dagen": days_text(days),
+            "tijd": daily["time"],
+            "aan": daily["active"],
+            "stil_tot": daily.get("paused_until"),
+            "wekelijkse_terugblik": daily.get("weekly_review"),
+        }
+    onboarding = data.get("onboarding")
+    if onboarding:
+        out["onboarding"] = {
+            "dag": onboarding["day"],
+            "van": 10,
+            "status": STATUS_NL.get(onboarding["status"], onboarding["status"]),
+            "begonnen": _iso_local(onboarding["started_at"], tz),
+        }
+    state = data.get("dialogue_state")
+    if state:
+        waiting = {"stap": STATE_NL.get(state["state"], state["state"])}
+        if state.get("pending_text"):
+            waiting["wachtende_tekst"] = state["pending_text"]
+            waiting["vervalt_op"] = state.get("pending_until")
+        out["gesprek"] = waiting
+    return out

@@ -189,8 +189,9 @@ async def test_about_me_export_and_erase_scan_every_table(
     assert "Rol: uitvoerend professional" in markdown.decode()
     assert "## Notities (1)" in markdown.decode() and "plan voor het overleg" in markdown.decode()
     exported = json.loads(data)
-    assert [n["text"] for n in exported["notes"]] == ["plan voor het overleg"]
-    assert [r["text"] for r in exported["reflections"]] == ["Ik nam anderhalf uur voor de intake."]
+    assert [n["tekst"] for n in exported["notities"]] == ["plan voor het overleg"]
+    assert [r["tekst"] for r in exported["reflecties"]] == ["Ik nam anderhalf uur voor de intake."]
+    assert exported["gebruiker"]["rol"] == "uitvoerend professional"  # no internal values
     uid = await _uid(tg_coach, chat)
     user_tables = [t for t in Base.metadata.sorted_tables if "user_id" in t.c]
     from bot.core.export import EXPORTED_TABLES, NOT_EXPORTED

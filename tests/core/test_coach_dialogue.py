@@ -154,8 +154,11 @@ async def test_export_has_markdown_and_json(coach: Coach) -> None:
     assert [d.filename.rsplit(".", 1)[1] for d in documents] == ["md", "json"]
     assert "ik let op signalen van stress" in documents[0].content.decode()
     data = json.loads(documents[1].content)
-    assert data["reflections"][0]["text"] == "ik let op signalen van stress"
-    assert data["user"]["role"] == "professional"
+    [reflection] = data["reflecties"]
+    assert reflection["tekst"] == "ik let op signalen van stress"
+    assert reflection["vraag"] and reflection["bron"] == "gesprek"
+    assert data["gebruiker"]["rol"] == "uitvoerend professional"  # issue 16: Dutch, no codes
+    assert data["gestelde_vragen"] and '"professional"' not in json.dumps(data)
 
 
 async def test_erase_leaves_no_row_of_the_user(coach: Coach) -> None:
