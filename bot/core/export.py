@@ -36,6 +36,14 @@ NOT_EXPORTED = {
 }
 
 
+def _days(daily: dict[str, Any]) -> frozenset[int]:
+    """The weekdays of an exported schedule (older rows have only `weekdays_only`)."""
+    mask = daily.get("weekdays")
+    if mask is not None:
+        return days_of_mask(mask)
+    return WORKDAYS if daily["weekdays_only"] else EVERY_DAY
+
+
 def _when(iso: str, tz: ZoneInfo) -> str:
     return datetime.fromisoformat(iso).astimezone(tz).strftime("%d-%m-%Y %H:%M")
 
@@ -53,12 +61,7 @@ def export_markdown(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) ->
         lines.append(f"- Organisatie: {user['organisation']}")
     daily = data.get("daily_prompt")
     if daily:
-        mask = daily.get("weekdays")
-        days = (
-            days_of_mask(mask)
-            if mask is not None
-            else (WORKDAYS if daily["weekdays_only"] else EVERY_DAY)
-        )
+        days = _days(daily)
         lines.append(
             f"- Dagelijkse vraag: {days_text(days)} om {daily['time']}"
             f"{'' if daily['active'] else ' – uit'}"
@@ -191,12 +194,7 @@ def export_json(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo) -> dic
     }
     daily = data.get("daily_prompt")
     if daily:
-        mask = daily.get("weekdays")
-        days = (
-            days_of_mask(mask)
-            if mask is not None
-            else (WORKDAYS if daily["weekdays_only"] else EVERY_DAY)
-        )
+        days = _days(daily)
         out["dagelijkse_vraag"] = {
             "dagen": days_text(days),
             "tijd": daily["time"],
