@@ -103,6 +103,19 @@ class Outcome:
         return events
 
 
+def client_data_in(services: Services, text: str) -> list[str]:
+    """The kinds of client data still in a text about to be stored (none: an empty list).
+
+    The dialogue policy checks and cleans a text before it reaches a storing action; this is
+    the last line for callers that bypass it, such as a Rasa server at the `coach actions`
+    edge. A text the policy cleaned is not flagged again."""
+    guard = services.guard
+    if guard is None:
+        return []
+    scan = guard.scan(text)
+    return scan.kinds() if scan.findings else []
+
+
 class CoachAction(Action):
     """An action with its dependencies. Subclasses set `action_name` and write `act`."""
 

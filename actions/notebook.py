@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions.base import Call, CoachAction, Outcome
+from actions.base import Call, CoachAction, Outcome, client_data_in
 from bot.core import notebook as nb
 from bot.core import patterns, texts
 from bot.core.dialogue import State
@@ -370,6 +370,9 @@ class Book:
         svc = self.svc
         if svc.settings.coach_env == "production" and not svc.cipher.enabled:
             self.say(texts.ENCRYPTION_REQUIRED)
+            return self._idle()
+        if kinds := client_data_in(svc, body):  # not through the policy (a Rasa server)
+            self.say(texts.CLIENT_DATA_NOT_KEPT.format(kinds=", ".join(kinds)))
             return self._idle()
         now = svc.clock()
         if op == "note":

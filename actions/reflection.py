@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from actions.base import Call, CoachAction, Outcome
+from actions.base import Call, CoachAction, Outcome, client_data_in
 from actions.notebook import pattern_lines  # issue 16
 from bot.core import texts
 from bot.core.acknowledge import acknowledgment
@@ -75,6 +75,8 @@ class ActionStoreReflection(CoachAction):
         text = str(call.arg("text") or call.text)
         if svc.settings.coach_env == "production" and not svc.cipher.enabled:
             return Outcome().say(texts.ENCRYPTION_REQUIRED).done()
+        if kinds := client_data_in(svc, text):  # not through the policy (a Rasa server)
+            return Outcome().say(texts.CLIENT_DATA_NOT_KEPT.format(kinds=", ".join(kinds)))
         parent = call.data.get("reflection_id")
         question_id = call.data.get("question_id")
         question = svc.knowledge.questions_by_id.get(question_id or "")

@@ -294,7 +294,8 @@ async def conversation(fake: FakeBotApi, port: int, secret: str, code: str, db: 
             await conn.close()
 
         await say("/reflectie", "")
-        await say("ik merkte dat ik bij de intake te snel ging", "Bewaard")
+        await say("ik merkte dat ik bij de intake te snel ging", "Zal ik het bewaren?")
+        await say("ja", "Bewaard")  # issue 12: an answer is kept after a yes
         conn = await asyncpg.connect(db)
         try:
             texts: list[Any] = await conn.fetch(

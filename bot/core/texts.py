@@ -123,6 +123,10 @@ CLIENT_DATA_FOUND = (
 )
 STORE_REDACTED = "Bewaar zonder die gegevens"
 REWRITE = "Ik schrijf het opnieuw"
+CLIENT_DATA_NOT_KEPT = (  # a text that reached storing without the dialogue's check
+    "Ik zie mogelijk gegevens van een klant ({kinds}). Die bewaar ik niet. "
+    "Typ het opnieuw, zonder namen of nummers van klanten."
+)
 REWRITE_ASK = "Prima. Typ je antwoord opnieuw, zonder namen of nummers van klanten."
 REWRITE_NOTE = "Prima. Typ het opnieuw, zonder namen of nummers van klanten."  # issue 16
 

@@ -61,3 +61,29 @@ async def test_rasa_calls_get_events_and_plain_text(coach: Coach) -> None:
         assert user is not None and user.channel_user_id == "rasa-user-1"
         views = list(await session.scalars(select(LessonView).where(LessonView.user_id == user.id)))
         assert [v.lesson_id for v in views] == ["discriminatie"]
+
+
+async def test_a_rasa_server_cannot_store_client_data(coach: Coach) -> None:
+    """The dialogue policy's client-data check is not there for a Rasa server: the storing
+    actions check the text themselves, and keep nothing that holds client data."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Note, Reflection
+
+    executor = PlainTextExecutor()
+    executor.services = coach.services
+    build_executor(coach.services, executor)
+    slots = {"state": "await_reflection", "prompt": "Hoe ging het gesprek?"}
+    named = "Mevrouw Yilmaz uit Zwolle belde, haar BSN is 111222333"
+    refused = await executor.run(_call("action_store_reflection", slots, {"text": named}))
+    assert refused is not None and "een BSN" in refused.responses[0]["text"]
+    note = await executor.run(_call("action_notebook", {}, {"text": f"onthoud: {named}"}))
+    assert note is not None and "een BSN" in note.responses[0]["text"]
+    clean = "Ik liet de klant eerst zelf vertellen wat er gebeurd was."
+    kept = await executor.run(_call("action_store_reflection", slots, {"text": clean}))
+    assert kept is not None and texts.STORED in kept.responses[0]["text"]
+    async with coach.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Reflection)) == 1
+        assert await session.scalar(select(func.count()).select_from(Note)) == 0
+        stored = await session.scalar(select(Reflection.text))
+    assert coach.services.cipher.decrypt(stored) == clean
