@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.dialogue import State
 from bot.core.schedule import EVERY_DAY, WORKDAYS, days_of_mask, days_text
 from bot.knowledge import GUIDE_TITLE, Knowledge
 
@@ -112,22 +113,22 @@ def onboarding_summary(data: dict[str, Any], knowledge: Knowledge, tz: ZoneInfo)
 # issue 16: the JSON file in Dutch as well (keys and values): a caseworker or a privacy
 # officer reads it, not only a program
 SOURCE_NL = {"daily": "dagelijkse vraag", "dialogue": "gesprek", "onboarding": "onboarding"}
-STATE_NL = {
-    "idle": "niets open",
-    "await_role": "wacht op je rol",
-    "await_new": "wacht op: nieuw in dit werk?",
-    "await_reflection": "wacht op je antwoord",
-    "await_followup": "wacht op je antwoord op de vervolgvraag",
-    "confirm_redaction": "wacht op: bewaren zonder klantgegevens?",
-    "question_or_reflection": "wacht op: antwoord of nieuwe vraag?",
-    "confirm_delete": "wacht op: alles wissen?",
-    "await_schedule": "wacht op een tijd voor de dagelijkse vraag",
-    "confirm_store": "wacht op: bewaren?",
-    "confirm_role": "wacht op: welke rol?",
-    "nb_choose": "wacht op: welke notitie of reflectie?",
-    "nb_confirm_delete": "wacht op: deze verwijderen?",
+STATE_NL: dict[str, str] = {  # every State but ERASED (which is never saved)
+    State.IDLE: "niets open",
+    State.AWAIT_ROLE: "wacht op je rol",
+    State.AWAIT_NEW: "wacht op: nieuw in dit werk?",
+    State.AWAIT_REFLECTION: "wacht op je antwoord",
+    State.AWAIT_FOLLOWUP: "wacht op je antwoord op de vervolgvraag",
+    State.CONFIRM_REDACTION: "wacht op: bewaren zonder klantgegevens?",
+    State.QUESTION_OR_REFLECTION: "wacht op: antwoord of nieuwe vraag?",
+    State.CONFIRM_DELETE: "wacht op: alles wissen?",
+    State.AWAIT_SCHEDULE: "wacht op een tijd voor de dagelijkse vraag",
+    State.CONFIRM_STORE: "wacht op: bewaren?",
+    State.CONFIRM_ROLE: "wacht op: welke rol?",
+    State.NB_CHOOSE: "wacht op: welke notitie of reflectie?",
+    State.NB_CONFIRM_DELETE: "wacht op: deze verwijderen?",
 }
-CHANNEL_NL = {"telegram": "Telegram", "web": "webchat", "local": "terminal", "rasa": "Rasa"}
+CHANNEL_NL = {"telegram": "Telegram", "web": "webchat", "shell": "terminal", "rasa": "Rasa"}
 
 
 def _iso_local(iso: str | None, tz: ZoneInfo) -> str | None:
