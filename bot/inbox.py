@@ -2,12 +2,14 @@
 
 Long polling (:class:`Poller`) and the webhook both call :meth:`Inbox.store` first. Only
 once the update is in the database does the next ``getUpdates`` carry the offset past it
-(polling), or the webhook answer 200. It is then handled from there (:meth:`Inbox.dispatch`)
-and its row deleted once handled. A process that dies leaves the row; when its lease has run
-out, the sweeper of any process (the restarted one) handles it again. The turn itself runs
-once: it records the update's delivery key in ``processed_updates`` in its own transaction
-(``repo.begin_turn``), so a second handling finds the key and only sends what the outbox
-still holds (``bot.outbox``).
+(polling), or the webhook answer 200. It is then handled from there (:meth:`Inbox.dispatch`).
+A turn deletes its update's row in its own transaction (:meth:`Inbox.settle`), together with
+recording its delivery key in ``processed_updates`` (``repo.begin_turn``) and its replies in
+the outbox (``bot.outbox``), which from then on owns sending them; an update that is not a
+turn (a photo, an edit, a group message) is deleted once handled (:meth:`Inbox.finish`). A
+process that dies leaves the row; when its lease has run out, the sweeper of any process (the
+restarted one) handles it again. The turn itself runs once: a second handling of the same
+delivery finds its key in processed_updates and does nothing.
 
 The key is the bot's id, the update id and a digest of the update: another token on the same
 database, or Telegram's counter starting again, brings the same ids with other messages.
@@ -16,6 +18,9 @@ When the database is unavailable, the update is not acknowledged (polling: Teleg
 it; webhook: 503, Telegram sends it again), or a stored update whose turn failed on the
 database stays in the inbox and is tried again with a back-off; either way the user is told
 once that the message will be handled when the bot is back (``texts.UNAVAILABLE``).
+
+Storing and finishing are one statement each, on PostgreSQL in autocommit
+(``db.one_statement``): with the turn's own transaction they are all an update costs.
 """
 
 from __future__ import annotations
@@ -36,22 +41,20 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock, utcnow
 from bot.core import texts
 from bot.storage.crypto import EncryptionError, TextCipher
-from bot.storage.models import InboxUpdate, OutboxReply, ProcessedUpdate
+from bot.storage.db import one_statement
+from bot.storage.models import InboxUpdate
 
 log = logging.getLogger(__name__)
 
 INBOX = cast(Table, InboxUpdate.__table__)
-OUTBOX = cast(Table, OutboxReply.__table__)
-PROCESSED = cast(Table, ProcessedUpdate.__table__)
 
 LEASE = timedelta(seconds=20)  # how long a stored or claimed update is this process's
 MAX_AGE = timedelta(hours=24)  # Telegram keeps an update a day; so does the inbox
-SWEEP_EVERY = 2.0  # seconds between two looks for updates left behind
 TELL_AGAIN = 600.0  # seconds before a chat is told again that the bot is unavailable
 BATCH = 200
 
@@ -104,15 +107,20 @@ class Outcome:
     """What handling an update came to; filled in by the channel while it handles it."""
 
     retry: bool = False  # the database was unavailable: keep the update, try again
-    outbox_ids: list[int] = field(default_factory=list)  # sent replies, deleted with the row
+    settled: bool = False  # its turn committed, and deleted the row with it
 
 
 # the update being handled in this task, and its outcome (set by Inbox._handle)
 CURRENT: ContextVar[tuple[Entry, Outcome] | None] = ContextVar("coach_inbox", default=None)
 
 
-def _insert(dialect: str) -> Any:
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(INBOX)
+# built once: a statement built for every update costs more than its round trip
+STORE = {
+    name: insert(INBOX)
+    .on_conflict_do_nothing(index_elements=["delivery_key"])
+    .returning(INBOX.c.delivery_key, sort_by_parameter_order=True)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 class Inbox:
@@ -148,48 +156,39 @@ class Inbox:
         return Entry(key, int(data["update_id"]), data, self.clock(), update=update)
 
     async def store(self, updates: Iterable[dict[str, Any] | Entry]) -> list[Entry]:
-        """Store updates (one transaction); returns those new to the inbox, oldest first.
+        """Store updates (one statement); returns those new to the inbox, oldest first.
 
-        An update handled before (its key in processed_updates) or waiting already is left
-        out. Raises when the database is unavailable: then nothing may be acknowledged."""
+        An update waiting already is left out. One handled before and delivered again is
+        stored again: its turn finds the key in processed_updates and does nothing (cheaper
+        than looking it up for every update, which the re-delivery of a few would save).
+        Raises when the database is unavailable: then nothing may be acknowledged."""
         made = (u if isinstance(u, Entry) else self.entry(u) for u in updates)
         entries = {e.key: e for e in made}
         if not entries:
             return []
         now = self.clock()
-        async with self.engine.begin() as conn:
-            handled = set(
-                (
-                    await conn.execute(
-                        select(PROCESSED.c.delivery_key).where(
-                            PROCESSED.c.delivery_key.in_(list(entries))
-                        )
-                    )
-                ).scalars()
-            )
-            rows = [
-                {
-                    "delivery_key": key,
-                    "bot_id": self.bot_id,
-                    "update_id": e.update_id,
-                    "payload": self.cipher.encrypt(json.dumps(e.data, ensure_ascii=False)),
-                    "received_at": now,
-                    "lease_until": now + self.lease,
-                    "attempts": 0,
-                }
-                for key, e in entries.items()
-                if key not in handled
-            ]
-            if not rows:
-                return []
-            statement = (
-                _insert(conn.dialect.name)
-                .values(rows)
-                .on_conflict_do_nothing(index_elements=["delivery_key"])
-                .returning(INBOX.c.delivery_key)
-            )
-            fresh = set((await conn.execute(statement)).scalars())
+        rows = [
+            {
+                "delivery_key": key,
+                "bot_id": self.bot_id,
+                "update_id": e.update_id,
+                "payload": self.cipher.encrypt(json.dumps(e.data, ensure_ascii=False)),
+                "received_at": now,
+                "lease_until": now + self.lease,
+                "attempts": 0,
+            }
+            for key, e in entries.items()
+        ]
+        async with one_statement(self.engine) as conn:
+            fresh = set((await conn.execute(STORE[conn.dialect.name], rows)).scalars())
         return sorted((entries[k] for k in fresh), key=lambda e: e.update_id)
+
+    @staticmethod
+    async def settle(session: AsyncSession, key: str) -> None:
+        """Delete the update's row in the transaction of its turn (which records its replies
+        in the outbox): the turn and the end of the update commit together."""
+        conn = await session.connection()
+        await conn.execute(delete(INBOX).where(INBOX.c.delivery_key == key))
 
     def dispatch(self, entries: Iterable[Entry]) -> None:
         """Handle each entry in a task of its own (in the order given)."""
@@ -217,13 +216,14 @@ class Inbox:
         await self.finish(entry, outcome)
 
     async def finish(self, entry: Entry, outcome: Outcome) -> bool:
-        """Delete the handled update (and its sent replies' rows), or keep it for a retry.
-        False when the database did not take it (tried again by the sweeper)."""
+        """Delete the handled update, or keep it for a retry; nothing when its turn deleted
+        it. False when the database did not take it (tried again by the sweeper)."""
         now = self.clock()
+        if outcome.settled and not outcome.retry:
+            self._unfinished.pop(entry.key, None)
+            return True
         try:
-            async with self.engine.begin() as conn:
-                if outcome.outbox_ids:
-                    await conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(outcome.outbox_ids)))
+            async with one_statement(self.engine) as conn:
                 if outcome.retry and now - entry.received_at < MAX_AGE:
                     wait = timedelta(seconds=min(60, 2 ** min(entry.attempts + 1, 6)))
                     await conn.execute(
@@ -287,21 +287,6 @@ class Inbox:
             log.info("inbox: handling %d updates left behind", len(entries))
         self.dispatch(entries)
         return len(entries)
-
-    async def run(self, every: float = SWEEP_EVERY, everything_first: bool = False) -> None:
-        """Sweep for ever (a task of the running bot); the first sweep may take everything
-        (one process on SQLite: what is in the inbox at start was left by a dead process)."""
-        everything = everything_first
-        while True:
-            try:
-                await self.finish_left()
-                await self.sweep(everything=everything)
-                everything = False
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("inbox: sweep failed (%s)", type(exc).__name__)
-            await asyncio.sleep(every)
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the updates being handled (at shutdown)."""

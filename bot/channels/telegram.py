@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import BotCommand, InputFile, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import (
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TYPING_AFTER = 0.4  # seconds before a "typing…" indicator is worth sending
 PATIENCE_AFTER = 3.0  # issue 15: seconds before "even geduld" is sent for a slow turn
+SWEEP_EVERY = 2.0  # issue 15: seconds between two looks for work left behind
 
 COMMANDS_NL = (
     ("start", "Beginnen en je rol kiezen"),
@@ -162,6 +164,7 @@ class TelegramChannel:
         self.inbox = Inbox(svc.engine, svc.cipher, 0)
         self.outbox = Outbox(svc.engine, svc.cipher)
         self.notice = UnavailableNotice()
+        self._sending: set[int] = set()  # outbox rows being sent by this process
 
     # -- building -----------------------------------------------------------------------
     def build(
@@ -317,58 +320,97 @@ class TelegramChannel:
         started = time.perf_counter()
         current = CURRENT.get()
         # issue 15: the delivery's key goes with the turn (Telegram may deliver an update
-        # again), and its replies are recorded in the outbox with it
+        # again); its replies are recorded in the outbox, and its update deleted from the
+        # inbox, in the turn's transaction
         key = current[0].key if current else delivery_key(self.inbox.bot_id, update.to_dict())
         ids: list[int] = []
+        record_replies = self.outbox.recorder(key, chat.id, ids)
+        settled = False
+
+        async def record(session: AsyncSession, user_id: int, replies: list[Reply]) -> None:
+            nonlocal settled
+            await record_replies(session, user_id, replies)
+            if current is not None:
+                await self.inbox.settle(session, key)
+                settled = True
+
         try:
             replies = await self.coach.handle(
-                UserRef(CHANNEL, str(user.id)),
-                replace(incoming, delivery_id=key, record=self.outbox.recorder(key, chat.id, ids)),
+                UserRef(CHANNEL, str(user.id)), replace(incoming, delivery_id=key, record=record)
             )
-            if not replies and not ids:  # handled before: what it did not send yet
-                pending = await self.outbox.pending(key)
-                ids, replies = [i for i, _ in pending], [r for _, r in pending]
         finally:
             typing.cancel()
             patience.cancel()
             TURN_SECONDS.labels(CHANNEL).observe(time.perf_counter() - started)
-        await self._send_recorded(context, chat.id, user.id, replies, ids)
+        if current is not None and settled:  # the turn has committed
+            current[1].settled = True
+        await self._send_recorded(context.bot, chat.id, user.id, replies, ids)
 
     async def _send_recorded(
-        self,
-        context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
-        user_id: int,
-        replies: list[Reply],
-        ids: list[int],
+        self, bot: Any, chat_id: int, user_id: int, replies: list[Reply], ids: list[int]
     ) -> None:
-        """Send a turn's replies; each outbox row is deleted once Telegram has answered (the
-        last with the inbox row, in one transaction). Unsent rows are given up on failure:
-        the user is told what is true."""
-        current = CURRENT.get()
+        """Send a turn's replies; each outbox row is deleted once Telegram has answered.
+        Unsent rows are given up on failure: the user is told what is true."""
         recorded = len(ids) == len(replies)
         done = 0
+        self._sending.update(ids)
 
         async def sent(index: int) -> None:
             nonlocal done
             done = index + 1
-            if not recorded:
-                return
-            if index == len(replies) - 1 and current is not None:
-                current[1].outbox_ids.append(ids[index])
-            else:
+            if recorded:
                 await self.outbox.mark_sent([ids[index]])
 
         try:
-            await self.send(context, chat_id, user_id, replies, sent)
+            await self.send(bot, chat_id, user_id, replies, sent)
         except TelegramError as exc:  # the turn has committed; only the reply is lost
             if recorded:
                 await self.outbox.mark_sent(ids[done:])
             if isinstance(exc, TimedOut):
                 raise ReplyUncertain from exc
             raise ReplyNotDelivered from exc
+        finally:
+            self._sending.difference_update(ids)
         if recorded and done < len(replies):  # the user blocked the bot: nothing more to send
             await self.outbox.mark_sent(ids[done:])
+
+    # -- what was left behind -----------------------------------------------------------
+    async def resend_left(self, bot: Any, everything: bool = False) -> int:
+        """issue 15: send the replies a process that died had recorded and not sent (their
+        lease ran out; all of them for the one process on SQLite at its start)."""
+        sent = 0
+        for left in await self.outbox.claim_left(everything, skip=self._sending):
+            try:
+                # a turn's replies go to the private chat of its user: the same id
+                await self._send_recorded(bot, left.chat_id, left.chat_id, left.replies, left.ids)
+                sent += len(left.ids)
+            except ReplyNotDelivered as exc:
+                log.warning("outbox: a reply left behind not delivered (%s)", type(exc).__name__)
+        if sent:
+            log.info("outbox: sent %d replies left behind", sent)
+        return sent
+
+    async def sweep(self, bot: Any, everything: bool = False) -> None:
+        """One look for work left behind: inbox rows to record or handle, replies to send."""
+        await self.inbox.finish_left()
+        await self.inbox.sweep(everything=everything)
+        await self.resend_left(bot, everything=everything)
+
+    async def sweep_forever(
+        self, bot: Any, every: float = SWEEP_EVERY, everything_first: bool = False
+    ) -> None:
+        """The sweeper task of a running bot; the first sweep may take everything (one
+        process on SQLite: what the inbox and outbox hold at start a dead process left)."""
+        everything = everything_first
+        while True:
+            try:
+                await self.sweep(bot, everything=everything)
+                everything = False
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("sweep for work left behind failed (%s)", type(exc).__name__)
+            await asyncio.sleep(every)
 
     def _start_typing(self, bot: Any, chat_id: int) -> None:
         task = asyncio.ensure_future(self._typing(bot, chat_id))
@@ -390,14 +432,14 @@ class TelegramChannel:
 
     async def send(
         self,
-        context: ContextTypes.DEFAULT_TYPE,
+        bot: Any,
         chat_id: int,
         user_id: int,
         replies: list[Reply],
         sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         try:
-            await send_replies(context.bot, chat_id, user_id, replies, self.signer, sent=sent)
+            await send_replies(bot, chat_id, user_id, replies, self.signer, sent=sent)
         except Forbidden:
             await self.mark_blocked(str(user_id))
 

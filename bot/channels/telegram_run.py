@@ -138,6 +138,11 @@ class Poller:
             )
 
 
+def _alone(coach: Coach) -> bool:
+    """One process on SQLite: what the inbox and outbox hold at start a dead process left."""
+    return coach.services.engine.dialect.name == "sqlite"
+
+
 async def _cancel(*tasks: asyncio.Task[Any]) -> None:
     for task in tasks:
         task.cancel()
@@ -167,9 +172,9 @@ async def polling(
         await channel.post_init(app)  # PTB runs post_init only in run_polling/run_webhook
         poller = Poller(app.bot, channel.inbox, channel.notice, timeout, poll_interval)
         polling_task = asyncio.create_task(poller.run())
-        # one process on SQLite: what the inbox holds at start was left by a dead process
-        alone = coach.services.engine.dialect.name == "sqlite"
-        sweeper = asyncio.create_task(channel.inbox.run(everything_first=alone))
+        sweeper = asyncio.create_task(
+            channel.sweep_forever(app.bot, everything_first=_alone(coach))
+        )
         try:
             yield app
         finally:
@@ -268,7 +273,9 @@ async def webhook(
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
-        sweeper = asyncio.create_task(channel.inbox.run())
+        sweeper = asyncio.create_task(
+            channel.sweep_forever(app.bot, everything_first=_alone(coach))
+        )
         try:
             yield app
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -127,6 +128,22 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if not pre_ping:
         event.listen(engine.sync_engine, "checkout", _replace_closed)
     return engine
+
+
+@contextlib.asynccontextmanager
+async def one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """issue 15: a connection for a statement that is a transaction by itself (an inbox or
+    outbox row stored or deleted for every update). On PostgreSQL it runs in autocommit:
+    the server makes the one statement atomic, and the BEGIN and COMMIT round trips, the
+    better part of such a write, are saved. On SQLite (one connection, BEGIN IMMEDIATE) it
+    is an ordinary transaction."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+    else:
+        async with engine.begin() as conn:
+            yield conn
 
 
 def _replace_closed(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:

@@ -198,10 +198,10 @@ class InboxUpdate(Base):
 class OutboxReply(Base):
     """issue 15: a reply of a committed turn, recorded with the turn, deleted once Telegram
     answered its send (that is its mark as sent). A row left behind by a process that died
-    is sent when the update is handled again (the turn itself does not run twice)."""
+    is sent by the sweeper of any process once its lease has run out (NULL: run out)."""
 
     __tablename__ = "telegram_outbox"
-    __table_args__ = (Index("ix_telegram_outbox_key", "delivery_key", "id"),)
+    __table_args__ = (Index("ix_telegram_outbox_lease", "lease_until"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     delivery_key: Mapped[str] = mapped_column(String(64))
@@ -209,6 +209,7 @@ class OutboxReply(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str] = mapped_column(Text)  # the reply as JSON, encrypted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]
 
 
 class Note(Base):
