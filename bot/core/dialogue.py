@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from bot.nlu import Parse
@@ -126,6 +127,26 @@ COMMANDS = {
     "/instellingen": "settings",  # issue 12
 }
 CASUAL = {"greet", "thanks", "goodbye"}
+# issue 12: a question the user puts to themselves about what they did, in the first person
+# and in the past or conditional ("had ik eerder moeten doorvragen?", "zou ik meer ruimte
+# moeten geven?", "was het beter geweest als ik ..."), answers a reflection question; it is
+# no new question for the guide. Present-tense questions ("hoe bespreek ik ...", "is het beter
+# om ...", "hoe zou ik ...") and polite ones ("zou ik tips kunnen krijgen ...") stay questions.
+_FILLER = r"(?:(?:misschien|eigenlijk|achteraf(?: gezien)?|maar|en|of|nou|tja|hm+|ja|dus)[,\s]+)*"
+SELF_QUESTION = re.compile(
+    r"^" + _FILLER + r"(?:"
+    r"(?:(?:wat|hoe|waarom|wanneer)\s+)?(?:had|hadden)\s+(?:ik|we|wij)\b"
+    r"|(?:zou|zouden)\s+(?:ik|we|wij)\b.*\b(?:moeten|beter|anders|eerder)\b"
+    r"|was\s+het\s+(?:niet\s+)?(?:beter|slim|slimmer|verstandig|verstandiger|handig|handiger|"
+    r"goed|wel|te|fout|een\s+fout|verkeerd|dom|nodig|terecht|wijs)\b"
+    r"|(?:heb|hebben)\s+(?:ik|we|wij)\s+(?:misschien\s+|toen\s+|daar\s+)?"
+    r"(?:het|dat|hem|haar|iets|te|genoeg|wel|niet|goed|verkeerd|fout)\b"
+    r"|(?:ben|zijn)\s+(?:ik|we|wij)\s+(?:misschien\s+|toen\s+)?(?:te|niet)\b"
+    r"|waarom\s+(?:heb|had|deed|zei|ben|was)\s+ik\b"
+    r"|deed\s+ik\b"
+    r")",
+    re.IGNORECASE,
+)
 
 
 def normalised(text: str) -> str:
@@ -142,16 +163,27 @@ def role_from_text(text: str) -> str | None:
     return None
 
 
+def is_self_question(text: str) -> bool:
+    """Is the question (the sentence that ends the message) one the user asks themselves about
+    what they did, in the past or conditional: "had ik eerder moeten doorvragen?"."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?;])\s+", text.strip()) if s.strip()]
+    return any(SELF_QUESTION.match(s) for s in (text.strip(), *sentences[-1:]))
+
+
 def read_answer(text: str, parse: Parse, reject_below: float) -> str:
     """Is a message typed during a reflection an answer, a new question, or unclear?
 
-    Returns "reflection", "question" or "ambiguous". A short message the NLU reads with
-    confidence as a command or a lesson question is a question; a question mark on a
-    longer text, or a question word without one, is unclear and the user is asked.
+    Returns "reflection", "question" or "ambiguous". A question the user asks themselves
+    about what they did ("had ik ... moeten?", `is_self_question`) is a reflection. A short
+    message the NLU reads with confidence as a command or a lesson question is a question; a
+    question mark on a longer text, or a question word without one, is unclear and the user
+    is asked.
     """
     words = text.split()
     first = words[0].lower().strip(",.:") if words else ""
     qmark = text.rstrip().endswith("?")
+    if qmark and is_self_question(text):
+        return "reflection"
     if parse.intent in META_INTENTS:
         if parse.confidence >= 0.8 and len(words) <= (4 if parse.intent in CASUAL else 8):
             return "question"

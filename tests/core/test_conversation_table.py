@@ -503,3 +503,21 @@ def test_after_the_role_check_the_message_is_read_for_the_new_role(read: Any) ->
     assert turn.role == "manager" and "pending_role" not in turn.data
     steps, turn = read(State.CONFIRM_ROLE, "nee", **ROLE_PENDING)
     assert turn.role == "professional" and steps[0].action == "action_answer_lesson"
+
+
+def test_a_question_to_oneself_during_a_reflection_is_kept_as_the_reflection(read: Any) -> None:
+    # issue 12: first person, past or conditional: the answer to the open question
+    for text in (
+        "had ik hem eerder naar zijn ervaringen met werkgevers moeten vragen?",
+        "was het verstandiger geweest als ik zelf de werkgever had gebeld?",
+        "zou ik bij het volgende gesprek meer moeten doorvragen over zijn afwijzingen?",
+    ):
+        steps, turn = read(State.AWAIT_REFLECTION, text, **QUESTION_DATA)
+        assert steps == [] and turn.state == State.CONFIRM_STORE, (text, said(turn))
+        assert ASKED in said(turn)
+    # a new question for the guide still leaves the reflection and is answered
+    steps, turn = read(
+        State.AWAIT_REFLECTION, "hoe maak ik discriminatie bespreekbaar?", **QUESTION_DATA
+    )
+    assert turn.state == State.IDLE
+    assert [s.action for s in steps][:1] in (["action_answer_lesson"], ["action_disambiguate"])

@@ -19,6 +19,9 @@ from bot.settings import PROJECT_ROOT
 DATA = PROJECT_ROOT / "nlu_data"
 EVAL = PROJECT_ROOT / "tests/data/eval.jsonl"
 HELD_OUT = PROJECT_ROOT / "tests/data/eval_oos_heldout.jsonl"  # issue 12: out-of-scope by kind
+# issue 12 (second held-out set): lesson questions in modal/procedural wording, and every kind
+HELD_OUT_I12B = PROJECT_ROOT / "tests/data/eval_heldout_i12b.jsonl"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_I12B)
 GUIDE = PROJECT_ROOT.parent / "shared/handreiking/nieuw-op-de-arbeidsmarkt.md"
 STOPWORDS = set(
     "de het een en van in op te is dat die voor met aan er niet zijn als om ook bij of maar "
@@ -75,7 +78,7 @@ def test_malformed_data_names_the_file(tmp_path: Path) -> None:
 def _eval_texts() -> list[str]:
     return [
         json.loads(line)["text"]
-        for path in (EVAL, HELD_OUT)
+        for path in (EVAL, *HELD_OUT_SETS)
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -93,14 +96,33 @@ def test_eval_set_is_large_and_covers_everything(knowledge: Knowledge) -> None:
     assert sum(r["kind"] == "out_of_scope" for r in rows) >= 25
 
 
-def test_held_out_set_has_every_kind_of_out_of_scope_question() -> None:
-    rows = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("path", HELD_OUT_SETS, ids=lambda p: p.name)
+def test_held_out_set_has_every_kind_of_out_of_scope_question(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     kinds = Counter(r["oos_kind"] for r in rows if r["kind"] == "out_of_scope")
     assert sum(kinds.values()) >= 60
     assert set(kinds) <= read_kinds()
     assert [k for k in read_kinds() if kinds[k] < 3 and k != "systems"] == []
-    eval_texts = {_norm(json.loads(line)["text"]) for line in EVAL.read_text().splitlines()}
-    assert [r["text"] for r in rows if _norm(r["text"]) in eval_texts] == []
+    others = [EVAL, *(p for p in HELD_OUT_SETS if p != path)]
+    other_texts = {
+        _norm(json.loads(line)["text"])
+        for other in others
+        for line in other.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    assert [r["text"] for r in rows if _norm(r["text"]) in other_texts] == []
+    seen = Counter(_norm(r["text"]) for r in rows)
+    assert [t for t, n in seen.items() if n > 1] == []
+
+
+def test_second_held_out_set_has_lesson_questions_in_modal_wording(knowledge: Knowledge) -> None:
+    rows = [json.loads(line) for line in HELD_OUT_I12B.read_text(encoding="utf-8").splitlines()]
+    lessons = [r for r in rows if r["kind"] == "lesson"]
+    assert len(lessons) >= 60
+    titles = {item.title for item in knowledge.items}
+    assert [r["text"] for r in lessons if not set(r["expect"]) <= titles] == []
+    modal = re.compile(r"\b(mag|moet|moeten|hoe lang|hoe vaak|wanneer|verplicht)\b")
+    assert sum(bool(modal.search(fold(r["text"]))) for r in lessons) >= 30
 
 
 def test_out_of_scope_kind_must_be_a_word(tmp_path: Path) -> None:
