@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     telegram_webhook_secret: str | None = None
-    # issue 15: the webhook server's /metrics wants "Authorization: Bearer <this>"; unset,
+    # issue 15: /metrics (webhook server and web chat) wants "Authorization: Bearer <this>"; unset,
     # it answers only local requests that no proxy forwarded
     coach_metrics_token: str | None = None
     # Telegram's limit for a bot's messages overall; higher with paid broadcasts; 0 = no pacing

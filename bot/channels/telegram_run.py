@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Update
 from telegram.error import Conflict, Forbidden, InvalidToken, TelegramError, TimedOut
 from telegram.ext import Application
@@ -23,7 +22,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_format import CallbackSigner
 from bot.core.coach import Coach
 from bot.inbox import Entry, Inbox, UnavailableNotice, chat_of, unavailable
-from bot.metrics import MESSAGES
+from bot.metrics import MESSAGES, metrics_response
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -184,19 +183,6 @@ async def polling(
             await app.stop()
 
 
-LOCAL = frozenset({"127.0.0.1", "::1"})
-
-
-def metrics_allowed(settings: Settings, request: web.Request) -> bool:
-    """/metrics with COACH_METRICS_TOKEN as a bearer token; without one, local requests
-    only (not through a reverse proxy, which adds X-Forwarded-For)."""
-    token = settings.coach_metrics_token
-    if token:
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        return hmac.compare_digest(given.encode(), token.encode())
-    return request.remote in LOCAL and "X-Forwarded-For" not in request.headers
-
-
 def webhook_app(
     settings: Settings,
     app: Application,
@@ -243,9 +229,7 @@ def webhook_app(
         return web.json_response({"ok": ready()}, status=200 if ready() else 503)
 
     async def metrics(request: web.Request) -> web.Response:
-        if not metrics_allowed(settings, request):  # issue 15: not open to whoever reaches us
-            return web.Response(status=404, text="not found")
-        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        return metrics_response(settings, request)  # issue 15: not open to whoever reaches us
 
     server = web.Application(client_max_size=1 << 20)
     server.router.add_post(path, telegram_update)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels import web_link, web_sessions
@@ -30,7 +29,7 @@ from bot.channels.web_render import notice, render
 from bot.core import texts
 from bot.core.coach import Coach
 from bot.core.replies import Incoming, Reply, UserRef
-from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS
+from bot.metrics import ERRORS, MESSAGES, TURN_SECONDS, metrics_response
 from bot.storage import invites
 
 log = logging.getLogger(__name__)
@@ -138,8 +137,10 @@ class WebChannel:
     async def healthz(self, _: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
-    async def metrics(self, _: web.Request) -> web.Response:
-        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+    async def metrics(self, request: web.Request) -> web.Response:
+        # issue 15: behind COACH_METRICS_TOKEN, or local only; Caddy forwards the web chat's
+        # paths from the internet, so /coach/metrics would otherwise be open to anyone
+        return metrics_response(self.settings, request)
 
     # -- sessions -----------------------------------------------------------------------
     def _set_cookie(self, request: web.Request, response: web.StreamResponse, token: str) -> None:

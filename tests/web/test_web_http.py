@@ -155,6 +155,25 @@ async def test_page_headers(client: Any) -> None:
     assert (await client.get("/metrics")).status == 200
 
 
+async def test_metrics_are_not_open_through_the_proxy(coach: Any) -> None:
+    """issue 15: Caddy forwards the web chat's paths from the internet; /metrics is for local
+    requests only, or for COACH_METRICS_TOKEN when one is set."""
+    async with TestClient(TestServer(WebChannel(coach, Pacer()).app())) as http:
+        proxied = await http.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert proxied.status == 404 and "coach_" not in await proxied.text()
+    settings = coach.services.settings
+    coach.services.settings = settings.model_copy(update={"coach_metrics_token": "m3tr1cs"})
+    try:
+        async with TestClient(TestServer(WebChannel(coach, Pacer()).app())) as http:
+            assert (await http.get("/metrics")).status == 404
+            wrong = await http.get("/metrics", headers={"Authorization": "Bearer nope"})
+            assert wrong.status == 404
+            right = await http.get("/metrics", headers={"Authorization": "Bearer m3tr1cs"})
+            assert right.status == 200 and "coach_messages_total" in await right.text()
+    finally:
+        coach.services.settings = settings
+
+
 async def _visitor(http: TestClient) -> dict[str, str]:
     """A new browser: its own session; the headers it sends (the cookie jar is left empty)."""
     http.session.cookie_jar.clear()
