@@ -46,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.clock import Clock, utcnow
 from bot.core import texts
 from bot.storage.crypto import EncryptionError, TextCipher
-from bot.storage.db import one_statement
+from bot.storage.db import claim_leased, one_statement
 from bot.storage.models import InboxUpdate
 
 log = logging.getLogger(__name__)
@@ -252,27 +252,20 @@ class Inbox:
     async def sweep(self, everything: bool = False) -> int:
         """Claim updates whose lease has run out (all, with `everything`) and handle them."""
         now = self.clock()
+        query = (
+            select(INBOX.c.delivery_key, INBOX.c.update_id, INBOX.c.payload)
+            .add_columns(INBOX.c.received_at, INBOX.c.attempts)
+            .where(INBOX.c.bot_id == self.bot_id)
+            .order_by(INBOX.c.received_at, INBOX.c.update_id)
+            .limit(BATCH)
+        )
+        if not everything:
+            query = query.where(INBOX.c.lease_until < now)
+        mine = self._tasks.keys() | self._unfinished.keys()
         async with self.engine.begin() as conn:
-            query = (
-                select(INBOX.c.delivery_key, INBOX.c.update_id, INBOX.c.payload)
-                .add_columns(INBOX.c.received_at, INBOX.c.attempts)
-                .where(INBOX.c.bot_id == self.bot_id)
-                .order_by(INBOX.c.received_at, INBOX.c.update_id)
-                .limit(BATCH)
-                .with_for_update(skip_locked=True)
-            )
-            if not everything:
-                query = query.where(INBOX.c.lease_until < now)
-            mine = self._tasks.keys() | self._unfinished.keys()
-            rows = [r for r in (await conn.execute(query)).all() if r[0] not in mine]
-            if not rows:
-                return 0
-            keys = [r[0] for r in rows]
-            await conn.execute(
-                update(INBOX)
-                .where(INBOX.c.delivery_key.in_(keys))
-                .values(lease_until=now + self.lease)
-            )
+            rows = await claim_leased(conn, query, INBOX.c.delivery_key, now + self.lease, mine)
+        if not rows:
+            return 0
         entries = []
         for key, update_id, payload, received_at, attempts in rows:
             try:

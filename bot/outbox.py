@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, or_, select, update
+from sqlalchemy import Table, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock, utcnow
 from bot.core.replies import Button, Document, Reply
 from bot.storage.crypto import EncryptionError, TextCipher
-from bot.storage.db import one_statement
+from bot.storage.db import claim_leased, one_statement
 from bot.storage.models import OutboxReply
 
 log = logging.getLogger(__name__)
@@ -127,23 +127,15 @@ class Outbox:
         SQLite at its start) and are not among `skip` (being sent by this process), for one
         more lease; grouped by turn, in order."""
         now = self.clock()
+        query = (
+            select(OUTBOX.c.id, OUTBOX.c.delivery_key, OUTBOX.c.chat_id, OUTBOX.c.payload)
+            .order_by(OUTBOX.c.id)
+            .limit(BATCH)
+        )
+        if not everything:
+            query = query.where(or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now))
         async with self.engine.begin() as conn:
-            query = (
-                select(OUTBOX.c.id, OUTBOX.c.delivery_key, OUTBOX.c.chat_id, OUTBOX.c.payload)
-                .order_by(OUTBOX.c.id)
-                .limit(BATCH)
-                .with_for_update(skip_locked=True)
-            )
-            if not everything:
-                query = query.where(or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < now))
-            rows = [r for r in (await conn.execute(query)).all() if r[0] not in skip]
-            if not rows:
-                return []
-            await conn.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id.in_([r[0] for r in rows]))
-                .values(lease_until=now + self.lease)
-            )
+            rows = await claim_leased(conn, query, OUTBOX.c.id, now + self.lease, skip)
         turns: dict[str, Left] = {}
         unreadable = []
         for row_id, key, chat_id, payload in rows:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
+from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, Select, Table, event, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -144,6 +145,29 @@ async def one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     else:
         async with engine.begin() as conn:
             yield conn
+
+
+async def claim_leased(
+    conn: AsyncConnection,
+    query: Select[Any],
+    key: ColumnElement[Any],
+    lease_until: datetime,
+    skip: Collection[Any] = (),
+) -> list[Any]:  # its rows
+    """issue 15: the rows of `query` (whose first column is `key`) that no other process
+    holds (FOR UPDATE SKIP LOCKED) and that are not in `skip`, leased to this process until
+    `lease_until`. The inbox and the outbox claim what a dead process left this way."""
+    rows = [
+        row
+        for row in (await conn.execute(query.with_for_update(skip_locked=True))).all()
+        if row[0] not in skip
+    ]
+    if rows:
+        table = cast(Table, key.table)
+        await conn.execute(
+            update(table).where(key.in_([row[0] for row in rows])).values(lease_until=lease_until)
+        )
+    return rows
 
 
 def _replace_closed(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
