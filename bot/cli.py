@@ -164,6 +164,7 @@ def train() -> None:
     """Train the NLU from nlu_data/ into the model folder."""
     from bot.nlu.data import TrainingDataError
     from bot.nlu.engine import train as train_model
+    from bot.privacy.lists import save_vocabulary
 
     settings = _settings()
     kb = _knowledge(settings)
@@ -177,6 +178,7 @@ def train() -> None:
         )
     except TrainingDataError as exc:
         raise click.ClickException(f"training data: {exc}") from exc
+    save_vocabulary(settings.model_dir)  # the client-data guard's Dutch words, with the model
     click.echo(
         f"trained {meta['labels']} labels on {meta['examples']} examples "
         f"in {meta['seconds']} s -> {settings.model_dir}"

@@ -17,6 +17,7 @@ from bot.knowledge import Knowledge, load_knowledge
 from bot.nlu import NLU
 from bot.nlu.engine import build_nlu
 from bot.privacy.guard import ClientDataGuard, preload
+from bot.privacy.lists import keep_vocabulary_in
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage.crypto import TextCipher, resolve_keys
@@ -68,6 +69,7 @@ def make_guard(settings: Settings, clock: Clock) -> ClientDataGuard:
     lists (bench/privacy_detection.py --eval [--deduce]), so it is opt-in:
     COACH_NAME_DETECTION=deduce.
     """
+    keep_vocabulary_in(settings.model_dir)  # the Dutch words' trie, read at the next start
     guard = ClientDataGuard(use_deduce=settings.coach_name_detection == "deduce", clock=clock)
     if settings.coach_name_detection == "deduce":
         preload(use_deduce=True)

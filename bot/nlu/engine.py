@@ -27,6 +27,7 @@ import spacy
 from spacy.language import Language
 
 from bot.knowledge import Knowledge
+from bot.memory import return_free_memory
 from bot.nlu import component as _component  # registers the spaCy factory
 from bot.nlu.data import fingerprint, load_training_data
 from bot.nlu.text import MAX_NLU_CHARS, clean
@@ -355,7 +356,7 @@ def build(
         relevant.update(_WORD.findall(lemmas.lower()))
     prune_lemma_table(nlp, relevant)
     gc.collect()
-    _return_free_memory()  # the full lemma table's ~80 MB, before the fit needs its own
+    return_free_memory()  # the full lemma table's ~80 MB, before the fit needs its own
     if fitting is not None:
         fitting()
     comp = nlp.add_pipe(_component.COMPONENT)
@@ -364,16 +365,6 @@ def build(
 
     comp.model = fit_model(terms, [label for _, label in pairs], item_terms, synonyms)
     return nlp
-
-
-def _return_free_memory() -> None:
-    """Hand memory that Python freed back to the system (glibc only; elsewhere a no-op)."""
-    if sys.platform.startswith("linux"):
-        import contextlib
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):  # musl has no malloc_trim
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _check_labels(
