@@ -40,7 +40,7 @@ from bot.core.dialogue import (
 )
 from bot.core.followup import CONTEXT, read_followup  # issue 12
 from bot.core.later import LATER_REPLY, read_later  # issue 16
-from bot.core.replies import Button, Incoming, Reply
+from bot.core.replies import Button, Incoming, Reply, bold
 from bot.core.requests import Request, read_request
 from bot.core.safety import suggests_danger
 from bot.core.schedule_text import parse_schedule  # issue 16
@@ -171,6 +171,26 @@ def yes_or_no(p: Policy, turn: Turn, m: Said) -> Steps | None:
 def keep_open_for_later(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'straks', 'druk vandaag, later': the question stays open, nothing stored (issue 16)."""
     return p.say(turn, LATER_REPLY) if "later" in (m.control, m.later) else None
+
+
+# a yes that means "I will answer"; a plain "ok", "prima" or "top" is only heard (the team's
+# wording, not the guide's; every one of them is also a "yes" in data/control_words.yml)
+WILLING = frozenset(
+    {"ja", "ja graag", "graag", "jazeker", "zeker", "ja hoor", "doe maar"}
+    | {"ja doe maar", "yes", "jep", "jup", "is goed", "ja is goed", "goed"}
+)
+
+
+def yes_or_no_to_the_question(p: Policy, turn: Turn, m: Said) -> Steps | None:
+    """'ja' to 'Wil je hier even bij stilstaan?' is a yes to answering: the question stays
+    open and is shown again; 'nee' passes it by, like 'Sla over'. Nothing is stored."""
+    if m.control == "no":
+        return skip_question(p, turn, "")
+    if m.control != "yes" or policy.match_key(m.text) not in WILLING:
+        return None
+    prompt = str(turn.data.get("prompt") or "")
+    text = texts.ANSWER_WELCOME.format(prompt=bold(prompt)) if prompt else texts.REFLECT_HINT
+    return p.say(turn, text, ((Button(texts.SKIP, "skip"),),))
 
 
 def leave_on_control_word(p: Policy, turn: Turn, m: Said) -> Steps | None:
@@ -415,6 +435,7 @@ def _reflecting(next: str) -> Spec:
         "an answer to the open question",
         rules=(
             keep_open_for_later,
+            yes_or_no_to_the_question,
             leave_on_control_word,
             role_revealed,
             follow_up,

@@ -106,20 +106,21 @@ def control_words() -> dict[str, str]:
         if not isinstance(wordings, list) or not wordings:
             raise ValueError(f"{_DATA.name}: {kind} needs a list of wordings")
         for wording in wordings:
-            key = _key(str(wording))
+            key = match_key(str(wording))
             if key in words and words[key] != kind:
                 raise ValueError(f"{_DATA.name}: {wording!r} is both {words[key]} and {kind}")
             words[key] = str(kind)
     return words
 
 
-def _key(text: str) -> str:
+def match_key(text: str) -> str:
+    """A message as control words are matched: folded, trimmed, no end punctuation."""
     return " ".join(fold(text).replace(",", " ").strip().rstrip("!.? ").split())
 
 
 def control_word(text: str) -> str | None:
     """The control kind of a message that is (only) a control word, else None."""
-    key = _key(text)
+    key = match_key(text)
     if len(key) > 40:
         return None
     return control_words().get(key)
@@ -129,7 +130,7 @@ def control_word(text: str) -> str | None:
 def typed_button(state: str, text: str) -> str | None:
     """The payload a typed message stands for in this state, or None."""
     kind = control_word(text)
-    key = _key(text)
+    key = match_key(text)
     yes_and = key.startswith(("ja ", "jep ", "oke ", "ok ", "prima "))
     if kind is None and yes_and and state == "confirm_redaction" and "bewaar" in key:
         kind = "yes"

@@ -127,6 +127,36 @@ async def test_ok_prima_and_no_thanks_are_not_stored(
     assert await _state(tg_coach, 2003) == State.IDLE
 
 
+async def test_a_typed_yes_to_the_question_keeps_it_open_and_a_no_passes_it_by(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
+    """Fatima, jobcoach, types 'ja' to 'Wil je hier even bij stilstaan?' and then answers;
+    the next time she types 'nee'."""
+    me = talk(2013)
+    await me.onboard()
+    [*_, asked] = await me.say(QUESTION, texts.REFLECT_HINT)
+    question = _plain(asked).split("\n")[1]  # the intro, then the question in bold
+    [again] = await me.say("ja", "Typ je antwoord maar")
+    assert _plain(again).endswith(question) and _labels(again) == [texts.SKIP]
+    assert await _kept(tg_coach, 2013) == []
+    assert await _state(tg_coach, 2013) == State.AWAIT_REFLECTION
+    await me.say(ANSWER, KEEP_ASKED)
+    await me.say("ja graag", texts.FOLLOWUP_INTRO)
+    row = await _user(tg_coach, 2013)
+    async with tg_coach.services.sessions() as session:
+        [kept] = (
+            await session.scalars(select(Reflection).where(Reflection.user_id == row.id))
+        ).all()
+    assert tg_coach.services.cipher.decrypt(kept.text) == ANSWER
+    assert tg_coach.services.cipher.decrypt(kept.prompt) == question  # it answers that question
+    await me.say("sla over", texts.SKIPPED)
+
+    await me.say(QUESTION, texts.REFLECT_HINT)
+    await me.say("nee", texts.SKIPPED)
+    assert await _kept(tg_coach, 2013) == [ANSWER]
+    assert await _state(tg_coach, 2013) == State.IDLE
+
+
 # 4 -------------------------------------------------------------------------------------------
 async def test_later_keeps_the_question_open_and_the_answer_still_belongs_to_it(
     app: Application, talk: TalkTo, tg_coach: Coach

@@ -209,6 +209,27 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         State.IDLE,
         texts.NOT_A_REFLECTION,
     ),
+    # a yes to "Wil je hier even bij stilstaan?" is a yes to answering: the question again
+    (
+        State.AWAIT_REFLECTION,
+        QUESTION_DATA,
+        "Ja!",
+        None,
+        {},
+        State.AWAIT_REFLECTION,
+        "Typ je antwoord maar, kort of lang.\nWat deed je?",
+    ),
+    (
+        State.AWAIT_FOLLOWUP,
+        QUESTION_DATA,
+        "ja graag",
+        None,
+        {},
+        State.AWAIT_FOLLOWUP,
+        "Wat deed je?",
+    ),
+    (State.AWAIT_REFLECTION, QUESTION_DATA, "nee", None, {}, State.IDLE, texts.SKIPPED),
+    (State.AWAIT_FOLLOWUP, QUESTION_DATA, "nee dank je", None, {}, State.IDLE, texts.SKIPPED),
     (State.AWAIT_REFLECTION, QUESTION_DATA, "sla maar over", None, {}, State.IDLE, texts.SKIPPED),
     (State.AWAIT_REFLECTION, QUESTION_DATA, "dank je wel", "action_thanks", {}, State.IDLE, ""),
     (
