@@ -272,13 +272,17 @@ async def webhook(
 async def run_telegram(
     settings: Settings, webhook_url: str | None, host: str, port: int, path: str, use_webhook: bool
 ) -> None:
+    from bot.privacy.guard import preload
     from bot.ratelimit import prompt_send_rate, telegram_send_limiter
     from bot.scheduler import PromptDispatcher, PromptTicker, telegram_sender
     from bot.wiring import coach_for
 
     token = settings.require_telegram_token()
     async with coach_for(settings, lazy_nlu=True) as coach:
-        loading = asyncio.create_task(coach.load_nlu())  # while we connect to Telegram
+        loading = asyncio.gather(  # while we connect to Telegram
+            coach.load_nlu(),
+            asyncio.to_thread(preload),  # the guard's word lists, not at the first reflection
+        )
         stop = _stop_event()
         runner: Any = (
             webhook(settings, coach, host, port, path, webhook_url)
