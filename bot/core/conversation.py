@@ -181,11 +181,10 @@ WILLING = frozenset(
 )
 
 
-def yes_or_no_to_the_question(p: Policy, turn: Turn, m: Said) -> Steps | None:
+def yes_to_the_question(p: Policy, turn: Turn, m: Said) -> Steps | None:
     """'ja' to 'Wil je hier even bij stilstaan?' is a yes to answering: the question stays
-    open and is shown again; 'nee' passes it by, like 'Sla over'. Nothing is stored."""
-    if m.control == "no":
-        return skip_question(p, turn, "")
+    open and is shown again; nothing is stored ('nee' is a typed 'Sla over':
+    policy.TYPED_BUTTONS)."""
     if m.control != "yes" or policy.match_key(m.text) not in WILLING:
         return None
     prompt = str(turn.data.get("prompt") or "")
@@ -251,9 +250,16 @@ def erase_if_confirmed(p: Policy, turn: Turn, m: Said) -> Steps:
 
 
 def drop_pending_and_reread(p: Policy, turn: Turn, m: Said) -> Steps:
-    """A new message instead of a button: the pending text is dropped, as chosen."""
+    """A new message instead of a button: the pending text is dropped, as chosen, and the
+    user is told so (an answer offered for keeping does not vanish without a word)."""
+    offered = turn.state in (
+        State.CONFIRM_STORE,
+        State.CONFIRM_REDACTION,
+        State.QUESTION_OR_REFLECTION,
+    )
     p.enter(turn, str(turn.data.pop("return_state", None) or State.IDLE))
-    turn.data.pop("pending_text", None)
+    if turn.data.pop("pending_text", None) and offered:
+        p.say(turn, texts.PENDING_DROPPED)
     turn.data.pop("pending_kinds", None)
     turn.data.pop("pending_note", None)  # issue 16
     return p.read_text(turn, m)
@@ -435,7 +441,7 @@ def _reflecting(next: str) -> Spec:
         "an answer to the open question",
         rules=(
             keep_open_for_later,
-            yes_or_no_to_the_question,
+            yes_to_the_question,
             leave_on_control_word,
             role_revealed,
             follow_up,
@@ -621,7 +627,11 @@ class Policy:
             return self.command(turn, command.split("@")[0].lower(), rest.strip())
         if normalised(text) in CANCEL_WORDS or policy.control_word(text) == "stop":
             return self.cancel(turn)
-        if not has_letters(text) and not notebook.in_state(turn.state, text):  # "2": issue 16
+        if (
+            not has_letters(text)
+            and not notebook.in_state(turn.state, text)  # "2": issue 16
+            and policy.control_word(text) is None  # "👍"
+        ):
             return self.say(turn, texts.NO_WORDS)
         if suggests_danger(text):
             self.emergency(turn)

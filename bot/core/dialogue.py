@@ -92,6 +92,7 @@ ROLE_WORDS = {
         "klantmanager",
         "begeleider",
         "jobcoach",
+        "werkcoach",
         "consulent",
         "professional",
         "re-integratie",

@@ -24,7 +24,7 @@ _PATTERNS: dict[Kind, re.Pattern[str]] = {
         r"^(?:en )?(?:verder|en dan|ga (?:door|verder)|(?:kun je )?(?:vertel|vertellen) "
         r"(?:me |eens |nog )*meer(?: hierover| daarover| over)?|meer (?:hierover|daarover|uitleg|"
         r"info|informatie)|leg (?:dat |het )?(?:eens |nog eens )?(?:beter |verder )?uit|"
-        r"kun je dat (?:uitleggen|toelichten)|nog meer|en nu)$"
+        r"kun je dat (?:uitleggen|toelichten)|nog meer|en nu|lees (?:meer|verder)|meer lezen)$"
     ),
     "why": re.compile(
         r"^(?:maar )?(?:waarom|hoezo|hoe komt dat|waarom is dat(?: zo)?|waarom werkt dat|"

@@ -15,6 +15,7 @@ checks that every NLU intent, every Telegram menu command and every button paylo
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -113,9 +114,29 @@ def control_words() -> dict[str, str]:
     return words
 
 
+# an emoji's skin tone and presentation selector: "👍🏽" is "👍"
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+
+
 def match_key(text: str) -> str:
     """A message as control words are matched: folded, trimmed, no end punctuation."""
+    text = _EMOJI_MODIFIERS.sub("", text)
     return " ".join(fold(text).replace(",", " ").strip().rstrip("!.? ").split())
+
+
+# words that turn a short reply into a no: "nee toch niet", "doe maar niet", "liever toch niet"
+_NO_WORDS = frozenset({"nee", "neen", "niet", "nope", "nah"})
+
+
+def short_no(key: str) -> bool:
+    """A short reply (at most five words) with a no in it and no yes: the answer to
+    'Zal ik het bewaren?' or 'Zonder naam bewaren?' when it is not in the list."""
+    words = key.split()
+    return (
+        0 < len(words) <= 5
+        and any(w in _NO_WORDS for w in words)
+        and not any(w in ("ja", "jawel", "altijd", "wel") for w in words)
+    )
 
 
 def control_word(text: str) -> str | None:
@@ -139,6 +160,8 @@ def typed_button(state: str, text: str) -> str | None:
             return "keep:always"
         if yes_and and "bewaar" in key:
             kind = "yes"
+    if kind is None and state in ("confirm_store", "confirm_redaction") and short_no(key):
+        kind = "no"
     if kind is None and state == "question_or_reflection":
         if key in ("reflectie", "als reflectie", "het is een reflectie", "bewaar als reflectie"):
             return "as:reflection"

@@ -744,6 +744,8 @@ def describe(local_time: str, weekdays_only: bool, active: bool, paused_until: d
 # message ("om 8 uur heb ik een intake") is not read as a schedule request.
 _ANCHORS = [
     r"\bdagelijks\w*",
+    # "hervat", "hervatten maar" alone (the word in a longer message may be about work)
+    r"^(?:graag\s+)?(?:herva\w*|herstart\w*)(?:\s+(?:maar|graag|aub|alsjeblieft|ajb))?$",
     r"^\s*/dagelijks",
     r"\bvra(?:a)?g(?:en|je)?\b",
     r"\bherinner\w*",

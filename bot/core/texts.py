@@ -189,6 +189,7 @@ EXPORT_COUNTS_16 = (
 
 # -- issue 12: the dialogue policy ------------------------------------------------------------
 UNKNOWN_COMMAND = "Het commando {command} ken ik niet. Typ /help om te zien wat ik kan."
+PENDING_DROPPED = "Wat je net schreef, heb ik niet bewaard."
 ANSWER_WELCOME = "Fijn. Typ je antwoord maar, kort of lang.\n{prompt}"
 NOT_A_REFLECTION = (
     "Dat bewaar ik niet als reflectie. Wil je later toch antwoorden? Typ dan /reflectie. "

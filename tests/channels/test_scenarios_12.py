@@ -157,6 +157,32 @@ async def test_a_typed_yes_to_the_question_keeps_it_open_and_a_no_passes_it_by(
     assert await _state(tg_coach, 2013) == State.IDLE
 
 
+async def test_at_the_keep_step_a_short_no_is_a_no_and_nothing_vanishes_unsaid(
+    app: Application, talk: TalkTo, tg_coach: Coach
+) -> None:
+    """Karin, klantmanager, types 'nee toch niet', asks something new instead of answering
+    'Zal ik het bewaren?', and once keeps an answer with a thumbs-up."""
+    me = talk(2014)
+    await _open_question(me)
+    await me.say(ANSWER, KEEP_ASKED)
+    await me.say("nee toch niet", keeping.NOT_KEPT)
+    assert await _kept(tg_coach, 2014) == []
+    assert await _state(tg_coach, 2014) == State.IDLE
+
+    await me.say(QUESTION, texts.REFLECT_HINT)
+    await me.say(ANSWER, KEEP_ASKED)
+    replies = await me.say("wat doe ik als een werkgever geen hoofddoek wil?", texts.REFLECT_HINT)
+    assert _plain(replies[0]) == texts.PENDING_DROPPED  # said first, before the new lesson
+    assert await _kept(tg_coach, 2014) == []
+
+    await me.say(ANSWER, KEEP_ASKED)
+    await me.say("👍", texts.FOLLOWUP_INTRO)
+    assert await _kept(tg_coach, 2014) == [ANSWER]
+    await me.say("weet ik niet", LATER_REPLY)  # the follow-up stays open, nothing kept
+    assert await _kept(tg_coach, 2014) == [ANSWER]
+    assert await _state(tg_coach, 2014) == State.AWAIT_FOLLOWUP
+
+
 # 4 -------------------------------------------------------------------------------------------
 async def test_later_keeps_the_question_open_and_the_answer_still_belongs_to_it(
     app: Application, talk: TalkTo, tg_coach: Coach

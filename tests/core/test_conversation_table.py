@@ -229,6 +229,29 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         "Wat deed je?",
     ),
     (State.AWAIT_REFLECTION, QUESTION_DATA, "nee", None, {}, State.IDLE, texts.SKIPPED),
+    # not sure yet: like 'later', the question stays open and nothing is kept
+    (
+        State.AWAIT_REFLECTION,
+        QUESTION_DATA,
+        "weet ik niet",
+        None,
+        {},
+        State.AWAIT_REFLECTION,
+        LATER_REPLY,
+    ),
+    (State.AWAIT_REFLECTION, QUESTION_DATA, "Geen idee", None, {}, State.AWAIT_REFLECTION, ""),
+    # a new question coming: the open one is left
+    (State.AWAIT_REFLECTION, QUESTION_DATA, "ik heb een nieuwe vraag", None, {}, State.IDLE, ""),
+    # 'Lees meer' typed: the lesson in context, read on (not kept as an answer)
+    (
+        State.AWAIT_REFLECTION,
+        {**QUESTION_DATA, **CONTEXT},
+        "lees meer",
+        "action_follow_up",
+        {"lesson_id": "discriminatie", "kind": "more"},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
     (State.AWAIT_FOLLOWUP, QUESTION_DATA, "nee dank je", None, {}, State.IDLE, texts.SKIPPED),
     (State.AWAIT_REFLECTION, QUESTION_DATA, "sla maar over", None, {}, State.IDLE, texts.SKIPPED),
     (State.AWAIT_REFLECTION, QUESTION_DATA, "dank je wel", "action_thanks", {}, State.IDLE, ""),
@@ -301,6 +324,29 @@ CASES: list[tuple[str, dict[str, Any], str, str | None, dict[str, Any], str, str
         "",
     ),
     (State.CONFIRM_STORE, PENDING, "nee, niet bewaren", None, {}, State.IDLE, keeping.NOT_KEPT),
+    # a short no that is not in the list is still a no, and the answer is not replaced by it
+    (State.CONFIRM_STORE, PENDING, "nee toch niet", None, {}, State.IDLE, keeping.NOT_KEPT),
+    (State.CONFIRM_STORE, PENDING, "Doe maar niet.", None, {}, State.IDLE, keeping.NOT_KEPT),
+    (State.CONFIRM_STORE, PENDING, "liever toch niet", None, {}, State.IDLE, keeping.NOT_KEPT),
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "👍🏽",
+        "action_store_reflection",
+        {"text": REFLECTION},
+        State.AWAIT_REFLECTION,
+        "",
+    ),
+    # something else instead of yes or no: the answer is dropped, and the user told so
+    (
+        State.CONFIRM_STORE,
+        PENDING,
+        "wat moet ik doen als een werkgever geen hoofddoek wil?",
+        "action_answer_lesson",
+        {},
+        State.IDLE,
+        texts.PENDING_DROPPED,
+    ),
     (
         State.CONFIRM_STORE,
         PENDING,

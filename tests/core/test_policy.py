@@ -238,6 +238,7 @@ def test_danger_wordings_recall_and_false_alarms() -> None:
         ("km", "professional"),
         ("ik ben km", "professional"),
         ("ik ben jobcoach", "professional"),
+        ("werkcoach", "professional"),
         ("klantmanager", "professional"),
         ("teamleider", "manager"),
         ("beleidsmedewerker", "manager"),
@@ -248,3 +249,21 @@ def test_typed_roles(text: str, role: str | None) -> None:
     from bot.core.dialogue import role_from_text
 
     assert role_from_text(text) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("hervat", "resume"),
+        ("Hervatten!", "resume"),
+        ("hervat maar", "resume"),
+        ("herstart graag", "resume"),
+        ("klant wil zijn werk hervatten na ziekte", None),  # about work, not the schedule
+        ("hoe help ik een klant het werk te hervatten?", None),
+    ],
+)
+def test_resume_alone_is_the_daily_question(text: str, action: str | None) -> None:
+    from bot.core.schedule_text import read_request
+
+    request = read_request(text)
+    assert (request.args["action"] if request else None) == action
