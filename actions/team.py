@@ -29,7 +29,7 @@ class ActionTeamCards(CoachAction):
         team = service.team_for(self.services.knowledge)
         theme = call.arg("team_theme")
         if not theme:
-            return _out(service.choose_theme(team))
+            return _out(service.team_cards(team, str(call.arg("team_text") or "")))
         with_pro = bool(call.arg("team_with_professional"))
         return _out(service.theme_questions(team, str(theme), with_pro))
 
@@ -53,6 +53,7 @@ class ActionTeamAgenda(CoachAction):
             int(minutes) if minutes is not None else None,
             call.data.get("team_questions"),
             svc.clock(),
+            str(call.arg("team_text") or ""),
         )
         return _out(said)
 
@@ -81,7 +82,7 @@ class ActionTeamMyAgendas(CoachAction):
         svc = self.services
         uid = call.user_id
         async with svc.transaction() as session:
-            return _out(await service.my_agendas(session, uid))
+            return _out(await service.my_agendas(session, uid, call.data.get("team_agenda")))
 
 
 class ActionTeamNorm(CoachAction):

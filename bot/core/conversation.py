@@ -679,6 +679,9 @@ class Policy:
         if name in ("daily_prompt_settings", "start_onboarding"):
             action = policy.INTENT_ACTIONS[name]
             return [Step(action, text=f"{command} {argument}".strip())]
+        if name == team_reader.TEAM_CARDS and argument:  # "/team gezondheid": that subject
+            request = Request(team_reader.TEAM_CARDS, {"text": argument[:200]})
+            return [Step(*team_routing.action_for(request), argument[:200])]
         return self.intent(turn, name)
 
     def intent(

@@ -125,6 +125,7 @@ COMMANDS = {
     "/stop": "cancel",
     "/rol": "change_role",
     "/teamoverleg": "team_cards",  # issue 17:
+    "/team": "team_cards",  # an alias of /teamoverleg (not in the Telegram menu)
     "/instellingen": "settings",  # issue 12
 }
 CASUAL = {"greet", "thanks", "goodbye"}

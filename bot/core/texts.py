@@ -38,7 +38,8 @@ HELP = (
     "• /vergeet – al je gegevens wissen\n"
     "• /privacy – wat ik bewaar\n"
     "• /rol – je rol wijzigen (begeleider of leidinggevende/beleidsmaker)\n"
-    "• /teamoverleg – vragen en een agenda voor je teamoverleg (leidinggevenden)\n"  # issue 17
+    "• /teamoverleg (of /team) – vragen en een agenda voor je teamoverleg (leidinggevenden); "
+    "noem er een onderwerp bij, zoals ‘/team gezondheid’\n"  # issue 17
     "• /instellingen – je rol, de dagelijkse vraag en of ik eerst vraag voor ik bewaar\n"
     "• stop of /annuleer – altijd uit een gesprek stappen"
 )

@@ -92,8 +92,10 @@ def as_text(agenda: Agenda) -> str:
     return "\n".join(lines)
 
 
-def as_markdown(agenda: Agenda) -> str:
-    lines = [f"# {texts.AGENDA_TITLE.format(minutes=agenda.minutes)}", "", f"_{texts.AGENDA_NOTE}_"]
+def as_markdown(agenda: Agenda, heading: bool = True) -> str:
+    """The document; without `heading` the body under the title (a note has its own title)."""
+    title = [f"# {texts.AGENDA_TITLE.format(minutes=agenda.minutes)}", ""] if heading else []
+    lines = [*title, f"_{texts.AGENDA_NOTE}_"]
     for b in agenda.blocks:
         mark = f" _{texts.BOT_MARK}_" if b.own else ""
         lines += ["", f"## {b.minutes} min – {b.title}{mark}", ""]

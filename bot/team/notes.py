@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# (session, user_id, title, markdown) -> None; stores the agenda as a note
+# (session, user_id, title, markdown) -> None; stores the agenda as a note: the title as its
+# first line (the listing reads it), then the Markdown body, which has no title of its own
 NoteStore = Callable[[AsyncSession, int, str, str], Awaitable[None]]
 # (session, user_id) -> titles of the user's stored agendas, newest first
 NoteList = Callable[[AsyncSession, int], Awaitable[list[str]]]

@@ -24,11 +24,18 @@ INTENTS = (
     TEAM_INSIGHT,
 )
 
+# A meeting of the team, in many wordings: 'teamoverleg', 'bespreking met mijn team',
+# 'welke vragen kan ik mijn team stellen'. A subject named with it ('over gezondheid') is read
+# by the service from knowledge/team.yaml, not here.
 _CARDS = re.compile(
-    r"welke vragen (kan|moet|zal) ik (stellen|bespreken|meenemen)"
+    r"welke vragen (kan|moet|zal|wil) ik\b[^.?!]*\b(stellen|bespreken|meenemen|voorleggen)"
     r"|wat kan ik met (mijn|het|ons) team bespreken"
+    r"|\bmet (mijn|het|ons) team (bespreken|over)\b"
     r"|(vragen|onderwerpen) voor (het|mijn|ons|een) (team|teamoverleg|overleg)"
-    r"|teamoverleg|teamvergadering|werkoverleg"
+    r"|\b(bespreking|overleg|vergadering|meeting|bijeenkomst|sessie)"
+    r" (met|voor|van|in|binnen) (het|mijn|ons|onze|een|de) team\b"
+    r"|\bteam(overleg|vergadering|bespreking|meeting|bijeenkomst|sessie|dag|middag|ochtend)"
+    r"|werkoverleg"
 )
 _SUBJECT = re.compile(r"\b(vooral|graag|liefst|alleen|meer) over\b|\bover het onderwerp\b")
 _AGENDA = re.compile(r"\bagenda\b")

@@ -42,7 +42,9 @@ def choose_theme(team: Team) -> Said:
     return Said(texts.CHOOSE_THEME, [[Button(t.label, f"team:{t.id}")] for t in team.themes])
 
 
-def theme_questions(team: Team, theme: str, with_professional: bool = False) -> Said:
+def theme_questions(
+    team: Team, theme: str, with_professional: bool = False, next_line: str = texts.NEXT
+) -> Said:
     if theme not in {t.id for t in team.themes}:
         return choose_theme(team)
     shown = cards.by_theme(team, theme, with_professional)
@@ -52,22 +54,37 @@ def theme_questions(team: Team, theme: str, with_professional: bool = False) -> 
         else [[Button("Ook vragen over hoe het team werkt", f"teampro:{theme}")]]
     )
     return Said(
-        cards.render(shown, team.theme_label(theme)),
+        cards.render(shown, team.theme_label(theme), next_line),
         buttons,
         slots={"team_questions": [s.question.id for s in shown]},
     )
 
 
-def subject_questions(team: Team, text: str) -> Said:
+def named_questions(team: Team, text: str, next_line: str = texts.NEXT) -> Said | None:
+    """The questions for what a message is about: the subjects of knowledge/team.yaml it
+    names ('over de caseload', 'trauma'), else a theme of the cards ('over de inrichting');
+    None when it names neither."""
     subjects = cards.subjects_in(team, text)
     shown = cards.by_subjects(team, subjects)
-    if not shown:
-        return choose_theme(team) if not subjects else Said(texts.NO_SUBJECT)
-    labels = " en ".join(s.label for s in team.subjects if s.id in subjects)
-    header = texts.SUBJECT_HEADER.format(subjects=labels)
-    return Said(
-        cards.render(shown, header), slots={"team_questions": [s.question.id for s in shown]}
-    )
+    if shown:
+        labels = " en ".join(s.label for s in team.subjects if s.id in subjects)
+        header = texts.SUBJECT_HEADER.format(subjects=labels)
+        return Said(
+            cards.render(shown, header, next_line),
+            slots={"team_questions": [s.question.id for s in shown]},
+        )
+    themes = cards.themes_in(team, text)
+    return theme_questions(team, themes[0], next_line=next_line) if themes else None
+
+
+def team_cards(team: Team, text: str) -> Said:
+    """'teamoverleg over gezondheid': that subject's questions; no subject: the themes."""
+    return named_questions(team, text) or choose_theme(team)
+
+
+def subject_questions(team: Team, text: str) -> Said:
+    """'vooral over werkdruk en taal': at most six questions across the cards."""
+    return named_questions(team, text) or choose_theme(team)
 
 
 def _agenda_questions(team: Team, ids: list[str] | None) -> list[cards.Shown]:
@@ -86,9 +103,18 @@ def agenda_document(made: agenda.Agenda, now: datetime) -> Document:
     return Document(name, agenda.as_markdown(made).encode(), "text/markdown")
 
 
-def make_agenda(team: Team, minutes: int | None, ids: list[str] | None, now: datetime) -> Said:
+def make_agenda(
+    team: Team, minutes: int | None, ids: list[str] | None, now: datetime, text: str = ""
+) -> Said:
+    """An agenda of the questions shown last, or of the subject the request names ('agenda
+    voor het team over trauma'); with a subject and no length, its questions and the ask."""
+    named = named_questions(team, text, texts.AGENDA_HOW_LONG) if text else None
+    if named is not None:
+        ids = list(named.slots["team_questions"])
+        if minutes is None:
+            return named
     if minutes is None or not agenda.MIN_MINUTES <= minutes <= agenda.MAX_MINUTES:
-        return Said(texts.AGENDA_RANGE)
+        return Said(texts.AGENDA_RANGE, slots={"team_questions": ids} if named else {})
     questions = _agenda_questions(team, ids)
     made = agenda.build(minutes, questions, {t.id: t.label for t in team.themes})
     return Said(
@@ -112,16 +138,21 @@ async def save_agenda(
     if store is None:
         return Said(texts.CANNOT_SAVE, document=agenda_document(made, now))
     title = texts.AGENDA_TITLE.format(minutes=made.minutes)
-    await store(session, user_id, title, agenda.as_markdown(made))
+    await store(session, user_id, title, agenda.as_markdown(made, heading=False))
     return Said(texts.SAVED)
 
 
-async def my_agendas(session: AsyncSession, user_id: int) -> Said:
+async def my_agendas(
+    session: AsyncSession, user_id: int, kept: dict[str, Any] | None = None
+) -> Said:
+    """The titles of the saved agendas; none saved: how to save the one just made, if any."""
     listing = notes.note_list()
     if listing is None:
         return Said(texts.NO_AGENDAS)
     titles = await listing(session, user_id)
-    return Said("\n".join(f"• {t}" for t in titles) if titles else texts.NO_AGENDA)
+    if titles:
+        return Said("\n".join(f"• {t}" for t in titles))
+    return Said(texts.NONE_SAVED_YET if kept else texts.NONE_SAVED)
 
 
 def norm(team: Team, text: str) -> Said:

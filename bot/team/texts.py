@@ -29,6 +29,14 @@ CANNOT_SAVE = (
     "hieronder zelf, dan heb je de agenda toch bij de hand."
 )
 NO_AGENDA = "Er is nog geen agenda. Zeg bijvoorbeeld 'zet het in een agenda voor een uur'."
+NONE_SAVED_YET = (
+    "Je hebt nog geen agenda bewaard. Zeg 'bewaar deze agenda' om de agenda van net te bewaren."
+)
+NONE_SAVED = (
+    "Je hebt nog geen agenda bewaard. Maak er een met bijvoorbeeld 'zet het in een agenda voor "
+    "een uur' en zeg dan 'bewaar deze agenda'."
+)
+AGENDA_HOW_LONG = "Hoe lang duurt je overleg? Zeg bijvoorbeeld 'agenda voor 45 minuten'."
 NO_AGENDAS = "Agenda's bewaren kan ik nog niet: deze coach heeft nog geen notitieboek."
 NORM = (
     "De handreiking geeft hiervoor geen getal, wettelijke norm, bedrag of termijn. Ik verzin er "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,7 +171,14 @@ def test_caseload_norm_points_to_the_lower_caseload_lesson(knowledge: Knowledge)
 
 
 def test_ordinary_questions_are_not_team_requests() -> None:
-    for text in ("hoe bereid ik een intake voor", "wat is de procedurele logica", "hallo"):
+    for text in (
+        "hoe bereid ik een intake voor",
+        "wat is de procedurele logica",
+        "hallo",
+        "hoe organiseer ik intervisie voor mijn team",
+        "is er tijd nodig voor casusbespreking in het team",
+        "hoe bespreek ik gezondheid met een klant",
+    ):
         assert reader.read_request(text) is None
 
 
@@ -241,3 +248,106 @@ async def test_teamoverleg_command_and_theme_button(coach: Coach) -> None:
         state = await repo.load_user_and_state(session, "test", "tl", "Europe/Amsterdam")
     assert state is not None
     assert "users" in User.__tablename__
+
+
+# A subject named with the meeting (tester's walk 10/26): the cards for it, not the menu.
+# These wordings are held apart from the three the tester typed.
+NAMED_SUBJECT = [
+    ("teamoverleg over taal", "taal en werkcultuur"),
+    ("bespreking met mijn team over werkgevers", "werkgevers en matching"),
+    ("welke vragen kan ik mijn team stellen over nazorg?", "nazorg na plaatsing"),
+    ("ik wil met mijn team over vertrouwen praten", "vertrouwen en zelfredzaamheid"),
+    ("volgende week teamvergadering, het gaat over psychische klachten", "gezondheid"),
+    ("vragen voor het teamoverleg over de overdracht met het COA", "samenwerking"),
+    ("welke vragen moet ik stellen als het over kinderopvang gaat", "kinderopvang"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), NAMED_SUBJECT)
+def test_a_meeting_with_a_subject_gets_that_subjects_cards(
+    knowledge: Knowledge, text: str, label: str
+) -> None:
+    request = reader.read_request(text)
+    assert request is not None and request.intent == reader.TEAM_CARDS, text
+    said = service.team_cards(service.team_for(knowledge), str(request.args["text"]))
+    assert said.text.startswith(texts.SUBJECT_HEADER.format(subjects="")[:20])
+    assert label in said.text.splitlines()[0], (text, said.text.splitlines()[0])
+    assert said.slots["team_questions"] and said.text.count("• ") <= cards.MAX_BY_SUBJECT
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("teamoverleg over de inrichting van de begeleiding", "Inrichting van de begeleiding"),
+        ("teamvergadering rond het thema organisatie", "Organisatiecontext"),
+        (
+            "welke vragen kan ik stellen over de stappen op weg naar werk",
+            "Stappen op weg naar werk",
+        ),
+    ],
+)
+def test_a_meeting_with_a_theme_gets_that_themes_cards(
+    knowledge: Knowledge, text: str, theme: str
+) -> None:
+    request = reader.read_request(text)
+    assert request is not None and request.intent == reader.TEAM_CARDS
+    said = service.team_cards(service.team_for(knowledge), text)
+    assert said.text.splitlines()[0] == theme
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "teamoverleg",
+        "welke vragen kan ik stellen in het teamoverleg?",
+        "teamoverleg over voetbal",
+        "teamoverleg met de coach",  # 'coa' (samenwerking) only as a word of its own
+        "ik wil een teambespreking voorbereiden in mijn organisatie",
+    ],
+)
+def test_a_meeting_without_a_known_subject_gets_the_theme_menu(
+    knowledge: Knowledge, text: str
+) -> None:
+    request = reader.read_request(text)
+    assert request is not None and request.intent == reader.TEAM_CARDS
+    said = service.team_cards(service.team_for(knowledge), text)
+    assert said.text == texts.CHOOSE_THEME and len(said.buttons) == 5
+
+
+def test_short_subject_words_count_only_as_words(knowledge: Knowledge) -> None:
+    team = service.team_for(knowledge)
+    assert "samenwerking" not in cards.subjects_in(team, "overleg over coaching")
+    assert "samenwerking" in cards.subjects_in(team, "overleg over het COA")
+    assert "gezondheid" in cards.subjects_in(team, "overleg over traumas en stress")
+
+
+def test_an_agenda_with_a_subject_uses_that_subjects_questions(knowledge: Knowledge) -> None:
+    team = service.team_for(knowledge)
+    now = datetime(2026, 3, 2, 9)
+    health = team.questions_by_id["gezondheid_manager-1"].text
+    shown_before = ["stappen_manager-1"]  # the cards shown earlier are not this subject's
+    made = service.make_agenda(team, 30, shown_before, now, "agenda van 30 min over trauma")
+    assert made.text.startswith("Agenda teamoverleg (30 minuten)") and health in made.text
+    assert team.questions_by_id["stappen_manager-1"].text not in made.text
+    asked = service.make_agenda(team, None, None, now, "agenda voor het team over trauma")
+    assert health in asked.text and asked.text.endswith(texts.AGENDA_HOW_LONG)
+    assert asked.document is None and "gezondheid_manager-1" in asked.slots["team_questions"]
+    plain = service.make_agenda(team, 30, shown_before, now, "zet het in een agenda")
+    assert team.questions_by_id["stappen_manager-1"].text in plain.text
+
+
+def test_a_saved_agendas_body_has_no_second_title(knowledge: Knowledge) -> None:
+    team = service.team_for(knowledge)
+    made = agenda.build(45, cards.by_theme(team, "gezondheid"), {})
+    assert agenda.as_markdown(made).startswith("# Agenda teamoverleg (45 minuten)\n")
+    body = agenda.as_markdown(made, heading=False)
+    assert "Agenda teamoverleg" not in body and body.startswith(f"_{texts.AGENDA_NOTE}_")
+
+
+async def test_team_command_alias_and_its_subject(coach: Coach) -> None:
+    who = user("tl2")
+    await onboard(coach, who, role="manager")
+    assert texts.CHOOSE_THEME in said(await say(coach, who, "/team"))
+    replies = said(await say(coach, who, "/team over discriminatie"))
+    assert "over discriminatie (hooguit zes)" in replies
+    assert "Het commando" not in said(await say(coach, who, "/Team@coachbot"))
