@@ -83,7 +83,7 @@ async def test_recall_confirmations_and_theme_over_telegram(
     assert added.params["text"] == "Aangevuld: 09-03-2026 – erbij: “en ik vraag naar de gezondheid”"
     stored = (await _rows(tg_coach, chat))[0][2]
     assert stored == f"{new}\n\nAanvulling (09-03-2026): en ik vraag naar de gezondheid"
-    long = "Ik plan de intake nu altijd op een rustige ochtend, met een tolk erbij als dat nodig is."
+    long = "Ik plan de intake nu altijd op een rustige ochtend, met een tolk erbij als het moet."
     [*_, fixed] = await me.say(f"verbeter nummer 2: {long}", "Verbeterd: 02-03-2026")
     line = fixed.params["text"]
     assert "Ik plan de intake nu altijd" in line and line.endswith("…”") and len(line) < 100
