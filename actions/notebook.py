@@ -29,6 +29,7 @@ from bot.storage import repo
 from bot.storage.crypto import EncryptionError
 from bot.storage.models import Note, Onboarding, PromptSchedule, User
 
+REPLY_WIDTH = 60  # a confirmation quotes this much of the text: one line on a phone
 MAX_TEXT = 4000  # as a reflection (bot.core.coach.MAX_REFLECTION_CHARS)
 LOCKED = "(versleuteld; de sleutel ontbreekt)"
 
@@ -50,6 +51,11 @@ CHOOSE = "Ik vond er {n}. Welke bedoel je? Kies of typ het nummer."
 CHOOSE_MORE = "Ik vond er {n}; dit zijn de nieuwste {k}. Kies, of zeg het preciezer."
 SEARCH_NONE = "Niets gevonden voor ‘{q}’ in je notitieboek."
 SEARCH_FOUND = "Gevonden voor ‘{q}’ ({n}):"
+SEARCH_FOUND_WHEN = "Gevonden voor ‘{q}’ {when} ({n}):"
+SEARCH_NONE_WHEN = "Niets gevonden voor ‘{q}’ {when} in je notitieboek."
+SEARCH_NONE_THEN = "Niets over ‘{q}’ {when}. Op een andere datum wel ({n}): typ ‘zoek naar {q}’."
+TIME_FOUND = "{when} ({n}):"
+TIME_NONE = "In je notitieboek staat niets {when}. Typ ‘mijn notities’ voor de lijst."
 OPEN_HINT = "Aanvullen: typ ‘voeg toe: …’. Verbeteren: ‘verbeter: …’ (vervangt de tekst)."
 DELETE_BUTTON = "Verwijder"
 DELETE_ASK = "Wil je deze {kind} verwijderen?\n{when} – “{line}”\nDe andere blijven bewaard."
@@ -66,8 +72,10 @@ ASK_BODY = {
     "replace": "Wat moet er komen te staan? Typ bijvoorbeeld ‘verbeter nummer 2: …’.",
 }
 NOTE_STORED = "Bewaard als notitie. Je vindt hem terug met ‘mijn notities’."
-ADDED = "Aangevuld: {when} – “{line}”"
-REPLACED = "Verbeterd: {when} – “{line}”"
+ADDED = "Aangevuld: {when} – erbij: “{line}”"  # the added part
+REPLACED = "Verbeterd: {when} – nu: “{line}”"  # the new text
+LESSON = "Les: {lesson}"
+THEME = "Thema: {part}"  # a question's theme (a guide part), shown when there is no lesson
 ADDITION = "Aanvulling ({date}):"
 KIND_NL = {"reflection": "reflectie", "note": "notitie"}
 
@@ -110,15 +118,11 @@ async def entries_of(session: AsyncSession, svc: Services, uid: int) -> list[nb.
     found: list[nb.Entry] = []
     for r in reflections:
         item = knowledge.items_by_id.get(r.lesson_id or "")
+        # the lesson's guide part; without a lesson (/reflectie) the question card's theme
         section = item.section if item else r.theme
-        titles = " · ".join(
-            t
-            for t in (
-                item.title if item else "",
-                knowledge.section_title(section) if section in knowledge.sections_by_id else "",
-            )
-            if t
-        )
+        lesson = item.title if item else ""
+        part = knowledge.section_title(section) if section in knowledge.sections_by_id else ""
+        titles = " · ".join(t for t in (lesson, part) if t)
         found.append(
             nb.Entry(
                 f"r{r.id}",
@@ -130,6 +134,8 @@ async def entries_of(session: AsyncSession, svc: Services, uid: int) -> list[nb.
                 r.theme,
                 r.parent_id,
                 titles,
+                lesson,
+                part,
             )
         )
     for n in notes:
@@ -142,6 +148,7 @@ async def entries_of(session: AsyncSession, svc: Services, uid: int) -> list[nb.
                 _decrypt(svc, n.text),
                 lesson_id=n.lesson_id,
                 titles=item.title if item else "",
+                lesson=item.title if item else "",
             )
         )
     found.sort(key=lambda e: (e.created_at, e.kind == "note", int(e.key[1:])), reverse=True)
@@ -155,11 +162,21 @@ def counted(reflections: int, notes: int) -> str:
 
 
 def label(entry: nb.Entry) -> str:
-    """The lesson it belongs to (title as in the guide), else the guide part, else its kind."""
+    """The lesson it belongs to (title as in the guide), else the theme of its question
+    (said to be a theme: it is no lesson), else its kind."""
     if entry.kind == "note":
-        return "Notitie" + (f" · {entry.titles}" if entry.titles else "")
-    title = entry.titles.split(" · ")[0] if entry.titles else "Reflectie"
+        return "Notitie" + (f" · {entry.lesson}" if entry.lesson else "")
+    title = entry.lesson or (THEME.format(part=entry.part) if entry.part else "Reflectie")
     return title + (" (verdieping)" if entry.parent_id else "")
+
+
+def about(entry: nb.Entry) -> str:
+    """The line under an opened entry's heading: its lesson and guide part, or its theme."""
+    if entry.kind == "note":
+        return entry.lesson
+    if entry.lesson:
+        return LESSON.format(lesson=entry.lesson) + (f" · {entry.part}" if entry.part else "")
+    return THEME.format(part=entry.part) if entry.part else ""
 
 
 def line_of(entry: nb.Entry, number: int, tz: ZoneInfo) -> str:
@@ -267,8 +284,8 @@ class Book:
     def show(self, entry: nb.Entry, number: int) -> Outcome:
         kind = "Notitie" if entry.kind == "note" else "Reflectie"
         lines = [bold(f"{kind} {number} – {_date(entry.created_at, self.tz)}")]
-        if entry.titles:
-            lines.append(f"Les: {entry.titles}" if entry.kind == "reflection" else entry.titles)
+        if heading := about(entry):
+            lines.append(heading)
         if entry.prompt:
             lines.append(f"Vraag: {entry.prompt}")
         lines += ["", entry.text, "", OPEN_HINT]
@@ -310,13 +327,41 @@ class Book:
         return await self.act_on(str(pending.get("op") or "open"), entry, body)
 
     # -- search ----------------------------------------------------------------------------
-    async def search(self, query: str) -> Outcome:
+    async def search(self, query: str, when: str | None = None) -> Outcome:
+        """Entries holding every word of the query, of a time in words when one is given
+        ("wat heb ik vorige week opgeschreven over taal?"); a time alone lists that time's."""
         entries = await self.entries()
-        found = nb.search(entries, query.split())
-        if not found:
-            self.say(SEARCH_NONE.format(q=query))
+        words = query.split()
+        found = nb.search(entries, words) if words else list(entries)
+        span = nb.resolve_when(when, self.today) if when else None
+        if when and span is None:
+            self.say(NOT_FOUND)
             return self._idle()
-        header = SEARCH_FOUND.format(q=query, n=len(found))
+        of_time = found
+        if span is not None:
+            of_time = [
+                e for e in found if span[0] <= e.created_at.astimezone(self.tz).date() <= span[1]
+            ]
+        said = nb.when_said(when) if when else ""
+        if not of_time:
+            if not words:
+                self.say(TIME_NONE.format(when=said))
+            elif found:  # the subject is there, from another time
+                self.say(SEARCH_NONE_THEN.format(q=query, when=said, n=len(found)))
+            else:
+                self.say(
+                    SEARCH_NONE.format(q=query)
+                    if not when
+                    else SEARCH_NONE_WHEN.format(q=query, when=said)
+                )
+            return self._idle()
+        found = of_time
+        if not words:
+            header = TIME_FOUND.format(when=said[0].upper() + said[1:], n=len(found))
+        elif when:
+            header = SEARCH_FOUND_WHEN.format(q=query, when=said, n=len(found))
+        else:
+            header = SEARCH_FOUND.format(q=query, n=len(found))
         if len(found) == 1:
             return self.show(found[0], await self.number_of(found[0]))
         return self.choose(found, "open", header=header)
@@ -394,7 +439,9 @@ class Book:
         ):
             self.say(NOT_FOUND if new is not None else LOCKED)
             return self._idle()
-        self.say(reply.format(when=_date(entry.created_at, self.tz), line=entry.first_line))
+        # the entry as it is now: the new text, or the part just added (as stored)
+        shown = nb.first_line(body, REPLY_WIDTH)
+        self.say(reply.format(when=_date(entry.created_at, self.tz), line=shown))
         return self._idle(nb_open=entry.key)
 
     # -- dispatch ---------------------------------------------------------------------------
@@ -426,7 +473,7 @@ class Book:
             following = self.call.data.get("nb_next")
             return await self.listing(int(following) if following else 0, more=True)
         if ask.op == "search":
-            return await self.search(ask.text)
+            return await self.search(ask.text, ask.ref.when)
         if ask.op == "note":
             return await self.write("note", None, ask.text)
         return await self.on_ref(ask.op, ask.ref, ask.text)

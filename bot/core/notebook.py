@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core.dialogue import State
-from bot.core.schedule_text import MONTHS, WEEKDAY_ABBR, WEEKDAYS
+from bot.core.schedule_text import MONTH_NAMES, MONTHS, WEEKDAY_ABBR, WEEKDAYS
 from bot.nlu.text import fold
 
 if TYPE_CHECKING:
@@ -95,10 +95,13 @@ def _body(original: str, head_len: int) -> str:
 
 
 _WHEN = (
-    r"(?:eer)?gisteren|vandaag|vorige week|deze week|afgelopen week|vorige maand|deze maand"
+    r"(?:eer)?gisteren|vandaag|van(?:ochtend|morgen|middag|avond)"
+    r"|vorige week|deze week|afgelopen week|vorige maand|deze maand|afgelopen maand"
+    r"|dit jaar|vorig jaar"
     r"|(?:vorige week )?(?:" + "|".join(WEEKDAYS) + r")"
     r"|\d{1,2}(?:e|ste|de)? (?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
     r"\.?(?: \d{4})?|\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?"
+    r"|(?:" + "|".join(MONTH_NAMES) + r")(?: \d{4})?"  # a whole month: "in maart"
 )
 _KIND = r"(?:de |mijn |m'n )?(?:reflectie|notitie|aantekening|antwoord)"
 
@@ -114,7 +117,7 @@ def read_ref(segment: str) -> Ref | None:
     m = re.fullmatch(rf"(?:{_KIND} |de )?({'|'.join(ORDINALS)})(?: (?:reflectie|notitie))?", r)
     if m:
         return Ref(number=ORDINALS[m.group(1)])
-    m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:van|op|uit) ({_WHEN})", r)
+    m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:van|op|uit|in) ({_WHEN})", r)
     if m:
         return Ref(when=m.group(1))
     m = re.fullmatch(rf"(?:die|dat|{_KIND}|iets)? ?(?:over|bij|met|waarin|rond) (.+)", r)
@@ -148,10 +151,97 @@ _SEARCH = re.compile(
     r"^(?:zoek(?:en)?|doorzoek)(?: in)?(?: mijn| m'n)?"
     r"(?: (?:notities|reflecties|notitieboek|schrift))? (?:naar|op) (?P<q>.+)$"
     r"|^zoek (?P<s>\S+(?: \S+)?)$"
-    r"|^(?:waar|wanneer) (?:schreef|had) ik (?:het )?(?:iets )?over (?P<w>.+)$"
-    r"|^wat (?:schreef|heb) ik (?:eerder )?(?:geschreven |opgeschreven )?over (?P<v>.+)$"
-    r"|^heb ik (?:al )?(?:eens )?(?:iets )?(?:geschreven|opgeschreven) over (?P<u>.+)$"
 )
+
+# -- "wat heb ik vorige week opgeschreven over taal?" ---------------------------------------
+# A question about what the user wrote: a question word (or "heb ik ...?", or "laat zien wat
+# ik ..."), the user as the writer ("heb ik", "schreef ik", "wat ik") and a verb of writing
+# or keeping in the past, or "mijn notities"; a subject after "over" and a time phrase may
+# stand anywhere. Present and future ("wat schrijf ik", "wat moet ik opschrijven") and writing
+# somewhere else ("in het dossier", "aan de werkgever") are no questions about the notebook.
+WRITTEN = frozenset(
+    "schreef schreven geschreven opgeschreven opschreef neergeschreven neerschreef "
+    "genoteerd noteerde opgenoteerd bewaard bewaarde opgeslagen opsloeg vastgelegd "
+    "gereflecteerd reflecteerde aangetekend getypt typte ingetypt".split()
+)
+_BOOK = r"(?:notities|notitie|reflecties|reflectie|aantekeningen|notitieboek(?:je)?|antwoorden)"
+_RECALL_HEAD = re.compile(
+    r"^(?:en |eh |hoi |hey |dus |zeg )?"
+    r"(?:(?:kun|kan|wil|zou) (?:je|jij) (?:me |mij )?(?:even |nog eens |eens )?"
+    r"(?:laten zien|vertellen|tonen|opzoeken|zoeken|terugzoeken|zeggen|geven) ?"
+    r"|ik (?:wil|zou) (?:graag )?(?:even |nog eens )?(?:zien|weten|lezen|terugzien|teruglezen"
+    r"|terugvinden|opzoeken)(?: graag)? ?"
+    r"|(?:toon|laat)(?: me| mij)?(?: even| nog eens)?(?: zien)? ?"
+    r"|(?:weet|zie) (?:je|jij) (?:nog )?|zoek(?: even| eens)? ?)?"
+    r"(?P<q>wat|waar|waarover|wanneer|welke|hoe vaak|heb|had|schreef|noteerde|bewaarde)\b"
+)
+# the user is the writer: "heb ik", "ik heb", "schreef ik", "wat ik"
+_I_WROTE = re.compile(
+    r"\b(?:(?:heb|had|hebben|schreef|noteerde|bewaarde|typte) ik|ik (?:heb|had|schreef|noteerde"
+    r"|bewaarde|typte)|(?:wat|waar|waarover|wanneer|welke \w+) ik)\b"
+)
+_MY_BOOK = re.compile(rf"\b(?:(?:mijn|m'n) {_BOOK}|heb ik (?:\w+ )?{_BOOK}|welke {_BOOK})\b")
+# writing somewhere else, or to someone: not the notebook
+_ELSEWHERE = re.compile(
+    r"\b(?:in (?:het|de|een|zijn|haar|hun|ons|onze|mijn|m'n) (?:klant)?(?:dossier|rapport"
+    r"|verslag|plan|mail|e-mail|brief|systeem|cv|formulier|app|chat|groep|agenda|map|word)\w*"
+    r"|(?:aan|naar) (?:de|het|een|die|mijn|m'n|zijn|haar|hun) \w+)"
+)
+_NOT_PAST = re.compile(r"\b(?:moet|moeten|kan ik|kun ik|zal ik|ga ik|wil ik|mag ik|schrijf ik)\b")
+_WHEN_IN = re.compile(rf"(?:\b(?:van|op|in|uit|sinds|vanaf) )?\b(?P<w>{_WHEN})\b")
+# the subject: what follows "over" (or "rond", "bij", ...), up to the end of the clause
+_SUBJECT = re.compile(r"\b(?:over|rond|omtrent|aangaande|bij|voor|m\.?b\.?t\.?) (?P<s>.+)$")
+_FILLER = frozenset(
+    "ooit eerder eens al nog allemaal precies ook toen laatst onlangs pas eigenlijk even "
+    "heb had hebben ik er staat stond opgeschreven zien laten tonen graag alsjeblieft aub "
+    "dingen ding stukje stukjes keer vaak alweer weer nou nu iets wat".split()
+)
+
+
+def _subject(t: str) -> tuple[str, ...]:
+    """The content words after "over" (a verb of writing or the question's own words end
+    the subject or are left out: "over discriminatie geschreven" is "discriminatie")."""
+    m = _SUBJECT.search(t)
+    if not m:
+        return ()
+    words = re.findall(r"[a-z0-9][a-z0-9'-]*", m.group("s"))  # "cv" counts here
+    return tuple(
+        w
+        for w in words
+        if w not in STOPWORDS and w not in WRITTEN and w not in _FILLER and len(w) >= 2
+    )
+
+
+def when_in(t: str) -> tuple[str | None, str]:
+    """The first time phrase in a (folded) text and the text without it."""
+    m = _WHEN_IN.search(t)
+    if not m:
+        return None, t
+    return m.group("w"), (t[: m.start()] + " " + t[m.end() :]).strip()
+
+
+def read_recall(t: str) -> Ask | None:
+    """ "wat heb ik vorige week opgeschreven over taal?" (folded): a search with a subject
+    and/or a time, the list with neither; None: no such question."""
+    head = _RECALL_HEAD.match(t)
+    if not head or _ELSEWHERE.search(t) or _NOT_PAST.search(t):
+        return None
+    words = set(re.findall(r"[a-z']+", t))
+    mine = bool(_MY_BOOK.search(t))
+    if not (_I_WROTE.search(t) and words & WRITTEN) and not mine:
+        return None
+    when, rest = when_in(t)
+    subject = _subject(rest)
+    # a yes/no question ("heb ik iets over taal geschreven?") only with what it is about:
+    # "heb ik het goed opgeschreven?" asks for no entry
+    yes_no = head.group("q") in ("heb", "had", "schreef", "noteerde", "bewaarde")
+    if yes_no and not (subject or when or mine):
+        return None
+    if not subject and not when:
+        return Ask("list")
+    return Ask("search", Ref(when=when), " ".join(subject))
+
+
 _OPEN = re.compile(
     r"^(?:open|toon|lees|bekijk|geef|laat)(?: me| mij)?(?: nog eens)? (?P<ref>.+?)"
     r"(?: zien| terug)?$"
@@ -195,9 +285,11 @@ def read_notebook(text: str) -> Ask | None:
         ref = read_ref(m.group("ref") or "")
         return Ask("delete", ref) if ref is not None else None
     if m := _SEARCH.match(t):
-        query = next(g for g in m.groups() if g)
+        when, query = when_in(next(g for g in m.groups() if g))
         words = content_words(query)
-        return Ask("search", text=" ".join(words)) if words else None
+        return Ask("search", Ref(when=when), " ".join(words)) if words or when else None
+    if ask := read_recall(t):
+        return ask
     if m := _OPEN.match(t):
         ref = read_ref(m.group("ref"))
         return Ask("open", ref) if ref is not None else None
@@ -282,8 +374,21 @@ def drop_pending(data: dict[str, Any]) -> None:
 def resolve_when(when: str, today: date) -> tuple[date, date] | None:
     """The local dates (first, last) a date in words covers; None if it is no date."""
     w = when.strip()
-    if w == "vandaag":
+    if w in ("vandaag", "vanochtend", "vanmorgen", "vanmiddag", "vanavond"):
         return today, today
+    if w == "afgelopen maand":
+        return today - timedelta(days=30), today
+    if w in ("dit jaar", "vorig jaar"):
+        y = today.year - (w == "vorig jaar")
+        return date(y, 1, 1), min(date(y, 12, 31), today)
+    m = re.fullmatch(r"(\w+)(?: (\d{4}))?", w)
+    if m and m.group(1) in MONTH_NAMES:  # a whole month; without a year the latest one
+        month = MONTH_NAMES.index(m.group(1)) + 1
+        y = int(m.group(2)) if m.group(2) else today.year
+        if not m.group(2) and month > today.month:
+            y -= 1
+        last = date(y + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return date(y, month, 1), min(last, today)
     if w == "gisteren":
         return today - timedelta(days=1), today - timedelta(days=1)
     if w == "eergisteren":
@@ -318,6 +423,18 @@ def resolve_when(when: str, today: date) -> tuple[date, date] | None:
     return None
 
 
+def when_said(when: str) -> str:
+    """A time in words as a reply says it: "van gisteren", "in maart", "vanochtend"."""
+    w = when.strip()
+    if w.startswith("van") and w not in ("vandaag",):  # vanochtend, vanavond
+        return w
+    if re.fullmatch(r"\w+(?: \d{4})?", w) and w.split()[0] in MONTH_NAMES:
+        return f"in {w}"
+    if w == "afgelopen maand":
+        return "van de afgelopen maand"
+    return f"van {w}"
+
+
 def _day(day: int, month: int, year: str | None, today: date) -> tuple[date, date] | None:
     y = int(year) if year else today.year
     if year and y < 100:
@@ -346,12 +463,19 @@ class Entry:
     lesson_id: str | None = None
     theme: str | None = None
     parent_id: int | None = None
-    titles: str = ""  # the lesson's and the guide part's titles, for matching and showing
+    titles: str = ""  # the lesson's and the guide part's titles, for matching
+    lesson: str = ""  # the lesson's title; "" when it has none (a /reflectie question)
+    part: str = ""  # the guide part: the lesson's, else the question card's theme
 
     @property
     def first_line(self) -> str:
-        line = next((s.strip() for s in self.text.splitlines() if s.strip()), "")
-        return line if len(line) <= 80 else line[:77].rstrip() + "…"
+        return first_line(self.text)
+
+
+def first_line(text: str, width: int = 80) -> str:
+    """The first non-empty line of a text, cut to fit a phone's line."""
+    line = next((s.strip() for s in text.splitlines() if s.strip()), "")
+    return line if len(line) <= width else line[: width - 3].rstrip() + "…"
 
 
 def _has_all(words: Sequence[str], haystack: str) -> bool:

@@ -88,6 +88,68 @@ def test_other_messages_are_not_notebook_requests(text: str) -> None:
     assert nb.read_notebook(text) is None
 
 
+# Held apart from the patterns' wording: questions about what the user wrote, a subject after
+# "over" (or "bij") and a time phrase anywhere, the verb of writing before or after them.
+@pytest.mark.parametrize(
+    ("text", "op", "when", "query"),
+    [
+        ("wat heb ik vorige week opgeschreven over taal?", "search", "vorige week", "taal"),
+        ("wat heb ik over discriminatie geschreven?", "search", None, "discriminatie"),
+        ("Wat had ik ook alweer genoteerd over het cv?", "search", None, "cv"),
+        ("heb ik al eens iets bewaard over werkdruk", "search", None, "werkdruk"),
+        ("wat schreef ik gisteren over de intake", "search", "gisteren", "intake"),
+        ("wat heb ik over de jobcoach in maart opgeschreven", "search", "maart", "jobcoach"),
+        ("welke reflecties heb ik over taal?", "search", None, "taal"),
+        ("heb ik notities over de werkgever?", "search", None, "werkgever"),
+        ("wat staat er in mijn notities over vertrouwen?", "search", None, "vertrouwen"),
+        ("kun je me laten zien wat ik over taal heb geschreven", "search", None, "taal"),
+        ("ik wil graag zien wat ik vorige week heb opgeschreven", "search", "vorige week", ""),
+        ("wanneer schreef ik over de buddy", "search", None, "buddy"),
+        ("wat heb ik bij de intake genoteerd?", "search", None, "intake"),
+        ("wat heb ik in maart genoteerd?", "search", "maart", ""),
+        ("heb ik gisteren iets opgeschreven", "search", "gisteren", ""),
+        ("wat schreef ik op 3 maart over werkdruk en tijd", "search", "3 maart", "werkdruk tijd"),
+        ("zoek naar taal van vorige week", "search", "vorige week", "taal"),
+        ("wat heb ik allemaal opgeschreven?", "list", None, ""),
+        ("die van maart", "open", "maart", ""),
+    ],
+)
+def test_what_did_i_write_questions(text: str, op: str, when: str | None, query: str) -> None:
+    ask = nb.read_notebook(text)
+    assert ask is not None and (ask.op, ask.ref.when, ask.text) == (op, when, query)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat moet ik opschrijven over de klant?",  # to write, not written
+        "hoe schrijf ik een verslag over de intake?",
+        "wat schrijf ik in het klantdossier over taal?",
+        "wat heb ik in het dossier genoteerd over de intake?",  # written elsewhere
+        "wat heb ik aan de werkgever geschreven?",  # written to someone
+        "wat heeft de klant over taal geschreven?",  # someone else wrote it
+        "wat zei de werkgever vorige week over taal?",
+        "wat staat er in de handreiking over taal?",  # a question for the guide
+        "wat heb ik geleerd over taal?",
+        "heb ik het goed opgeschreven?",  # asks for no entry
+        "heb je iets over taal?",
+        "ik heb vorige week over discriminatie geschreven in het verslag",  # a statement
+        "ik schreef in maart al over de werkdruk, die is nog steeds hoog",
+    ],
+)
+def test_other_what_did_i_write_wordings_are_not_requests(text: str) -> None:
+    assert nb.read_notebook(text) is None
+
+
+@pytest.mark.parametrize(
+    ("when", "said"),
+    [("gisteren", "van gisteren"), ("maart", "in maart"), ("vanochtend", "vanochtend"),
+     ("3 maart", "van 3 maart"), ("vorige week", "van vorige week")],
+)  # fmt: skip
+def test_a_time_as_a_reply_says_it(when: str, said: str) -> None:
+    assert nb.when_said(when) == said
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
@@ -123,6 +185,12 @@ TODAY = date(2026, 11, 18)  # a Wednesday
         ("12 december", (date(2025, 12, 12), date(2025, 12, 12))),  # not yet this year
         ("3-11", (date(2026, 11, 3), date(2026, 11, 3))),
         ("31 februari", None),
+        ("maart", (date(2026, 3, 1), date(2026, 3, 31))),
+        ("november", (date(2026, 11, 1), TODAY)),  # this month: up to today
+        ("december", (date(2025, 12, 1), date(2025, 12, 31))),  # the latest December
+        ("maart 2025", (date(2025, 3, 1), date(2025, 3, 31))),
+        ("vanochtend", (TODAY, TODAY)),
+        ("afgelopen maand", (date(2026, 10, 19), TODAY)),
     ],
 )
 def test_dates_in_words(when: str, span: tuple[date, date] | None) -> None:
