@@ -625,12 +625,13 @@ class Policy:
         command, _, rest = text.partition(" ")
         if command.startswith("/"):
             return self.command(turn, command.split("@")[0].lower(), rest.strip())
-        if normalised(text) in CANCEL_WORDS or policy.control_word(text) == "stop":
+        control = policy.control_word(text)
+        if normalised(text) in CANCEL_WORDS or control == "stop":
             return self.cancel(turn)
         if (
             not has_letters(text)
             and not notebook.in_state(turn.state, text)  # "2": issue 16
-            and policy.control_word(text) is None  # "👍"
+            and control is None  # "👍"
         ):
             return self.say(turn, texts.NO_WORDS)
         if suggests_danger(text):

@@ -80,12 +80,16 @@ def _deduce_src() -> Path | None:
     return src if src.is_dir() else None
 
 
-def _deduce_list(rel: str) -> list[str]:
+def _deduce_path(rel: str) -> Path | None:
     src = _deduce_src()
-    if src is None:
+    return None if src is None else src / rel / "items.txt"
+
+
+def _deduce_list(rel: str) -> list[str]:
+    path = _deduce_path(rel)
+    if path is None:
         log.warning("privacy: deduce lookup data not found; %s not used", rel)
         return []
-    path = src / rel / "items.txt"
     try:
         return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     except OSError:
@@ -119,9 +123,7 @@ def _lemma_tables() -> list[Path]:
     return [base / "nl_lemma_lookup.json.gz", base / "nl_lemma_index.json.gz"]
 
 
-def _common_words() -> Path | None:
-    src = _deduce_src()
-    return None if src is None else src / "whitelist" / "lst_common_word" / "items.txt"
+COMMON_WORDS = "whitelist/lst_common_word"  # deduce's, beside spaCy's tables
 
 
 def _dutch_word_forms() -> Iterator[str]:
@@ -129,7 +131,7 @@ def _dutch_word_forms() -> Iterator[str]:
     words, folded, with repeats; the trie takes them one by one, so no set of them is made."""
     for table in _lemma_tables():
         yield from (fold_word(w) for w in _json_strings(table) if w.isalpha())
-    yield from _folded(_deduce_list("whitelist/lst_common_word"))
+    yield from _folded(_deduce_list(COMMON_WORDS))
 
 
 # Where the Dutch vocabulary's trie is kept between starts: the model folder (see
@@ -146,10 +148,11 @@ def keep_vocabulary_in(folder: Path | None) -> None:
     _vocabulary_dir = folder
 
 
+@lru_cache(maxsize=1)
 def _vocabulary_key() -> str:
     """Changes when a source of the vocabulary changes (a new spacy-lookups-data or deduce)."""
     digest = hashlib.sha256(b"fold-1")  # and when fold_word changes, this tag
-    for path in [*_lemma_tables(), _common_words()]:
+    for path in [*_lemma_tables(), _deduce_path(COMMON_WORDS)]:
         if path is not None and path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
